@@ -1,0 +1,237 @@
+package dev.confide.identity;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.confide.crypto.BlindIndex;
+import dev.confide.crypto.FieldRef;
+import dev.confide.crypto.Sealer;
+import dev.confide.crypto.SubjectKeys;
+import dev.confide.problem.Problem;
+import dev.confide.store.SqlErrors;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * End-user accounts (P01). Name, email and the rest of the profile are sealed with the subject's
+ * key; the email is found by its blind index; the password is an Argon2id hash. No card data and no
+ * birth date is kept: the birth date only passes the age gate.
+ */
+public final class Accounts {
+  static final String EMAIL_INDEX = "account-email";
+  private static final String TABLE = "accounts";
+  private static final int MAX_NAME = 200;
+  private static final int MAX_ORG_FIELD = 200;
+  private static final int MAX_PREFERENCES_BYTES = 4096;
+  private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
+
+  private final Jdbi jdbi;
+  private final SubjectKeys subjectKeys;
+  private final BlindIndex blindIndex;
+  private final PasswordHasher passwords;
+  private final AgeGate ageGate;
+  private final Clock clock;
+  private final ObjectMapper json = new ObjectMapper();
+
+  public Accounts(Jdbi jdbi, SubjectKeys subjectKeys, BlindIndex blindIndex, PasswordHasher passwords,
+      AgeGate ageGate, Clock clock) {
+    this.jdbi = jdbi;
+    this.subjectKeys = subjectKeys;
+    this.blindIndex = blindIndex;
+    this.passwords = passwords;
+    this.ageGate = ageGate;
+    this.clock = clock;
+  }
+
+  /**
+   * Creates the account and its subject key in one transaction: whole or not at all. The age gate
+   * runs first, so nothing about an under-age person is processed further or stored.
+   *
+   * @return the new subject id
+   */
+  public UUID signUp(NewAccount account) {
+    if (account.birthDate() == null) {
+      throw Problem.invalid("invalid_birth_date", "birthDate is required (YYYY-MM-DD)");
+    }
+    ageGate.check(account.birthDate());
+    String email = EmailAddress.normalize(account.email());
+    String name = TextFields.clean("name", account.name(), MAX_NAME);
+    PasswordPolicy.check(account.password(), email);
+    String hash = passwords.hash(account.password());
+    byte[] index = blindIndex.of(EMAIL_INDEX, email);
+    UUID subject = UUID.randomUUID();
+    Instant now = clock.instant();
+    try {
+      jdbi.useTransaction(h -> {
+        Sealer sealer = subjectKeys.create(h, subject);
+        h.createUpdate("""
+                INSERT INTO accounts (subject_id, email_index, email_sealed, name_sealed, profile_sealed,
+                                      password_hash, created_at, updated_at)
+                VALUES (:subject, :index, :email, :name, :profile, :hash, :now, :now)""")
+            .bind("subject", subject)
+            .bind("index", index)
+            .bind("email", sealer.sealString(field("email", subject), email))
+            .bind("name", sealer.sealString(field("name", subject), name))
+            .bind("profile", sealer.seal(field("profile", subject), toJson(new StoredProfile(null, null, Map.of()))))
+            .bind("hash", hash)
+            .bind("now", now)
+            .execute();
+      });
+    } catch (RuntimeException e) {
+      if (SqlErrors.isUniqueViolation(e)) {
+        throw new Problem(Problem.Kind.CONFLICT, "email_taken", "an account with this email already exists");
+      }
+      throw e;
+    }
+    return subject;
+  }
+
+  /** The subject whose email and password match, or empty; equally slow either way. */
+  public Optional<UUID> authenticate(String rawEmail, char[] password) {
+    String email;
+    try {
+      email = EmailAddress.normalize(rawEmail);
+    } catch (Problem e) {
+      passwords.verifyDummy(password);
+      return Optional.empty();
+    }
+    byte[] index = blindIndex.of(EMAIL_INDEX, email);
+    record Row(UUID subject, String hash) {}
+    Optional<Row> row = jdbi.withHandle(h -> h.createQuery(
+            "SELECT subject_id, password_hash FROM accounts WHERE email_index = :index")
+        .bind("index", index)
+        .map((rs, ctx) -> new Row(rs.getObject(1, UUID.class), rs.getString(2)))
+        .findOne());
+    if (row.isEmpty()) {
+      passwords.verifyDummy(password);
+      return Optional.empty();
+    }
+    if (!passwords.verify(password, row.get().hash())) {
+      return Optional.empty();
+    }
+    if (passwords.needsRehash(row.get().hash())) {
+      String upgraded = passwords.hash(password);
+      jdbi.useHandle(h -> h.createUpdate("UPDATE accounts SET password_hash = :hash WHERE subject_id = :subject")
+          .bind("hash", upgraded).bind("subject", row.get().subject()).execute());
+    }
+    return Optional.of(row.get().subject());
+  }
+
+  /** The blind index a log-in attempt for this email would use; for per-account throttling. */
+  public Optional<byte[]> emailIndexFor(String rawEmail) {
+    try {
+      return Optional.of(blindIndex.of(EMAIL_INDEX, EmailAddress.normalize(rawEmail)));
+    } catch (Problem e) {
+      return Optional.empty();
+    }
+  }
+
+  public Optional<Profile> profile(UUID subject) {
+    record Row(byte[] email, byte[] name, byte[] profile, Instant created, Instant updated) {}
+    return jdbi.withHandle(h -> h.createQuery("""
+            SELECT email_sealed, name_sealed, profile_sealed, created_at, updated_at
+            FROM accounts WHERE subject_id = :subject""")
+        .bind("subject", subject)
+        .map((rs, ctx) -> new Row(rs.getBytes(1), rs.getBytes(2), rs.getBytes(3),
+            rs.getObject(4, java.time.OffsetDateTime.class).toInstant(),
+            rs.getObject(5, java.time.OffsetDateTime.class).toInstant()))
+        .findOne())
+        .map(row -> {
+          Sealer sealer = subjectKeys.sealer(subject);
+          StoredProfile stored = fromJson(sealer.open(field("profile", subject), row.profile()));
+          return new Profile(subject,
+              sealer.openString(field("name", subject), row.name()),
+              sealer.openString(field("email", subject), row.email()),
+              stored.company(), stored.role(), stored.preferences(), row.created(), row.updated());
+        });
+  }
+
+  /** Applies a correction (P24); the email's blind index follows a changed email. */
+  public Profile correct(UUID subject, ProfileChanges changes) {
+    Profile current = profile(subject).orElseThrow(() -> Problem.notFound("no such account"));
+    String name = changes.name().map(n -> TextFields.clean("name", n, MAX_NAME)).orElse(current.name());
+    String email = changes.email().map(EmailAddress::normalize).orElse(current.email());
+    String company = changes.company().map(c -> c.map(v -> TextFields.clean("company", v, MAX_ORG_FIELD)).orElse(null))
+        .orElse(current.company());
+    String role = changes.role().map(r -> r.map(v -> TextFields.clean("role", v, MAX_ORG_FIELD)).orElse(null))
+        .orElse(current.role());
+    Map<String, Object> preferences = changes.preferences().map(Accounts::checkPreferences).orElse(current.preferences());
+    Sealer sealer = subjectKeys.sealer(subject);
+    byte[] profile = toJson(new StoredProfile(company, role, preferences));
+    Instant now = clock.instant();
+    try {
+      jdbi.useHandle(h -> h.createUpdate("""
+              UPDATE accounts SET email_index = :index, email_sealed = :email, name_sealed = :name,
+                     profile_sealed = :profile, updated_at = :now
+              WHERE subject_id = :subject""")
+          .bind("index", blindIndex.of(EMAIL_INDEX, email))
+          .bind("email", sealer.sealString(field("email", subject), email))
+          .bind("name", sealer.sealString(field("name", subject), name))
+          .bind("profile", sealer.seal(field("profile", subject), profile))
+          .bind("now", now)
+          .bind("subject", subject)
+          .execute());
+    } catch (RuntimeException e) {
+      if (SqlErrors.isUniqueViolation(e)) {
+        throw new Problem(Problem.Kind.CONFLICT, "email_taken", "an account with this email already exists");
+      }
+      throw e;
+    }
+    return new Profile(subject, name, email, company, role, preferences, current.createdAt(), now);
+  }
+
+  public long count() {
+    return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM accounts").mapTo(Long.class).one());
+  }
+
+  private record StoredProfile(String company, String role, Map<String, Object> preferences) {}
+
+  private static Map<String, Object> checkPreferences(Map<String, Object> preferences) {
+    if (preferences.size() > 50) {
+      throw Problem.invalid("invalid_preferences", "preferences may hold at most 50 entries");
+    }
+    for (Map.Entry<String, Object> e : preferences.entrySet()) {
+      Object v = e.getValue();
+      if (e.getKey().isEmpty() || e.getKey().length() > 64) {
+        throw Problem.invalid("invalid_preferences", "preference names must be 1 to 64 characters");
+      }
+      if (!(v == null || v instanceof String || v instanceof Number || v instanceof Boolean)) {
+        throw Problem.invalid("invalid_preferences", "preference values must be strings, numbers, booleans or null");
+      }
+    }
+    return new LinkedHashMap<>(preferences);
+  }
+
+  private byte[] toJson(StoredProfile profile) {
+    try {
+      byte[] bytes = json.writeValueAsBytes(profile);
+      if (bytes.length > MAX_PREFERENCES_BYTES + 1024) {
+        throw Problem.invalid("invalid_preferences", "preferences are too large (at most 4 KB)");
+      }
+      return bytes;
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("profile does not serialize", e);
+    }
+  }
+
+  private StoredProfile fromJson(byte[] bytes) {
+    try {
+      Map<String, Object> map = json.readValue(bytes, MAP);
+      @SuppressWarnings("unchecked")
+      Map<String, Object> preferences = (Map<String, Object>) map.getOrDefault("preferences", Map.of());
+      return new StoredProfile((String) map.get("company"), (String) map.get("role"),
+          preferences == null ? Map.of() : preferences);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("stored profile does not parse", e);
+    }
+  }
+
+  private static FieldRef field(String column, UUID subject) {
+    return FieldRef.of(TABLE, column, subject);
+  }
+}

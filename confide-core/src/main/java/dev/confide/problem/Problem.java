@@ -1,0 +1,46 @@
+package dev.confide.problem;
+
+/**
+ * A failure the caller caused and can correct. The {@code code} is a stable identifier clients
+ * may switch on; the message is for people and must never contain personal data.
+ */
+public final class Problem extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  /** What kind of mistake it is; the HTTP layer turns this into a status code. */
+  public enum Kind {
+    INVALID,         // 400: malformed or failing validation
+    UNAUTHENTICATED, // 401
+    FORBIDDEN,       // 403
+    NOT_FOUND,       // 404
+    CONFLICT,        // 409
+    TOO_LARGE,       // 413
+    UNPROCESSABLE,   // 422: well-formed but refused by a rule (e.g. the age gate)
+    RATE_LIMITED     // 429
+  }
+
+  private final Kind kind;
+  private final String code;
+
+  public Problem(Kind kind, String code, String message) {
+    super(message, null, false, false);
+    this.kind = kind;
+    this.code = code;
+  }
+
+  public static Problem invalid(String code, String message) {
+    return new Problem(Kind.INVALID, code, message);
+  }
+
+  public static Problem notFound(String message) {
+    return new Problem(Kind.NOT_FOUND, "not_found", message);
+  }
+
+  public Kind kind() {
+    return kind;
+  }
+
+  public String code() {
+    return code;
+  }
+}

@@ -1,0 +1,104 @@
+package dev.confide.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.argument.AbstractArgumentFactory;
+import org.jdbi.v3.core.argument.Argument;
+import org.jdbi.v3.core.config.ConfigRegistry;
+
+/** The connection pool and JDBI over it, migrated to the current schema on open. */
+public final class Database implements AutoCloseable {
+
+  /** Which engine is behind the URL; some maintenance statements differ. */
+  public enum Backend { H2, POSTGRESQL }
+
+  private final HikariDataSource dataSource;
+  private final Jdbi jdbi;
+  private final Backend backend;
+
+  private Database(HikariDataSource dataSource, Backend backend) {
+    this.dataSource = dataSource;
+    this.backend = backend;
+    this.jdbi = Jdbi.create(dataSource);
+    // Timestamps always cross the driver as UTC OffsetDateTime so H2 and PostgreSQL agree.
+    jdbi.registerArgument(new InstantArgumentFactory());
+    jdbi.registerColumnMapper(Instant.class, (rs, column, ctx) -> {
+      OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
+      return value == null ? null : value.toInstant();
+    });
+  }
+
+  /** Opens the pool and applies pending migrations; fails fast when the database is unreachable. */
+  public static Database open(DatabaseSettings settings) {
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(settings.url());
+    config.setUsername(settings.user());
+    config.setPassword(settings.password());
+    config.setMaximumPoolSize(settings.maxPoolSize());
+    config.setPoolName("confide");
+    config.setConnectionTimeout(5_000);
+    if (settings.schema() != null && !settings.isH2()) {
+      config.setSchema(settings.schema());
+    }
+    HikariDataSource dataSource = new HikariDataSource(config);
+    try {
+      Flyway.configure()
+          .dataSource(dataSource)
+          .locations("classpath:db/migration")
+          .schemas(settings.schema() == null || settings.isH2() ? new String[0] : new String[] {settings.schema()})
+          .load()
+          .migrate();
+    } catch (RuntimeException e) {
+      dataSource.close();
+      throw e;
+    }
+    return new Database(dataSource, settings.isH2() ? Backend.H2 : Backend.POSTGRESQL);
+  }
+
+  public Jdbi jdbi() {
+    return jdbi;
+  }
+
+  public DataSource dataSource() {
+    return dataSource;
+  }
+
+  public Backend backend() {
+    return backend;
+  }
+
+  /** True when a connection can be taken and answers within two seconds. */
+  public boolean isReachable() {
+    try (Connection c = dataSource.getConnection()) {
+      return c.isValid(2);
+    } catch (SQLException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public void close() {
+    dataSource.close();
+  }
+
+  private static final class InstantArgumentFactory extends AbstractArgumentFactory<Instant> {
+    InstantArgumentFactory() {
+      super(Types.TIMESTAMP_WITH_TIMEZONE);
+    }
+
+    @Override
+    protected Argument build(Instant value, ConfigRegistry config) {
+      return (position, statement, ctx) ->
+          statement.setObject(position, OffsetDateTime.ofInstant(value, ZoneOffset.UTC));
+    }
+  }
+}

@@ -1,0 +1,34 @@
+package dev.confide.store;
+
+import java.nio.file.Path;
+
+/**
+ * Where the system of record lives. An H2 URL means the embedded database; anything else is
+ * treated as PostgreSQL. {@code schema} (optional) isolates one deployment or one test run.
+ */
+public record DatabaseSettings(String url, String user, String password, String schema, int maxPoolSize) {
+
+  public DatabaseSettings {
+    if (url == null || url.isBlank()) {
+      throw new IllegalArgumentException("database url is required");
+    }
+    if (maxPoolSize < 1) {
+      throw new IllegalArgumentException("maxPoolSize must be at least 1");
+    }
+  }
+
+  /**
+   * The embedded default: an H2 file database under {@code dataDir} in PostgreSQL mode. AUTO_SERVER
+   * lets a CLI command open the same file while a server holds it (H2's automatic mixed mode).
+   */
+  public static DatabaseSettings embedded(Path dataDir, int maxPoolSize) {
+    Path file = dataDir.toAbsolutePath().normalize().resolve("confide");
+    String url = "jdbc:h2:file:" + file
+        + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;AUTO_SERVER=TRUE";
+    return new DatabaseSettings(url, "confide", "", null, maxPoolSize);
+  }
+
+  public boolean isH2() {
+    return url.startsWith("jdbc:h2:");
+  }
+}

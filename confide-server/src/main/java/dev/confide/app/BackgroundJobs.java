@@ -1,0 +1,71 @@
+package dev.confide.app;
+
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs Confide's periodic jobs on one daemon thread. Each job first takes its database lease, so
+ * with several instances on one database exactly one runs it.
+ */
+public final class BackgroundJobs implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(BackgroundJobs.class);
+
+  private final Confide confide;
+  private final String holder = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID();
+  private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "confide-jobs");
+    t.setDaemon(true);
+    return t;
+  });
+
+  public BackgroundJobs(Confide confide) {
+    this.confide = confide;
+  }
+
+  public void start() {
+    long everyMinutes = confide.config.keys().rotationCheckMinutes();
+    scheduler.scheduleWithFixedDelay(this::rotateKeysIfDue, 0, everyMinutes, TimeUnit.MINUTES);
+    // Other instances' keyring rotations become visible here without waiting for a failed open.
+    scheduler.scheduleWithFixedDelay(this::reloadKeyrings, 1, 1, TimeUnit.MINUTES);
+  }
+
+  void rotateKeysIfDue() {
+    String job = "key-rotation";
+    try {
+      if (!confide.leases.tryAcquire(job, holder, Duration.ofMinutes(30))) {
+        return;
+      }
+      try {
+        var report = confide.keyRotation.runDaily();
+        if (report.rotated() || report.rewrapped() > 0 || !report.destroyed().isEmpty()) {
+          LOG.info("key rotation: rotated={} rewrapped={} destroyedVersions={}",
+              report.rotated(), report.rewrapped(), report.destroyed().size());
+        }
+      } finally {
+        confide.leases.release(job, holder);
+      }
+    } catch (RuntimeException e) {
+      LOG.error("key rotation failed; it will be retried", e);
+    }
+  }
+
+  private void reloadKeyrings() {
+    try {
+      confide.keyEncryption.reloadIfChanged();
+      confide.cookieKeys.reloadIfChanged();
+    } catch (RuntimeException e) {
+      LOG.warn("keyring reload failed: {}", e.getClass().getSimpleName());
+    }
+  }
+
+  @Override
+  public void close() {
+    scheduler.shutdownNow();
+  }
+}

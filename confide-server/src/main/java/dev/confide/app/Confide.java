@@ -1,0 +1,122 @@
+package dev.confide.app;
+
+import com.google.crypto.tink.Aead;
+import com.google.crypto.tink.aead.PredefinedAeadParameters;
+import com.google.crypto.tink.prf.PredefinedPrfParameters;
+import com.google.crypto.tink.prf.PrfSet;
+import dev.confide.config.ConfideConfig;
+import dev.confide.crypto.BlindIndex;
+import dev.confide.crypto.CookieSealer;
+import dev.confide.crypto.KeyRotation;
+import dev.confide.crypto.Keyring;
+import dev.confide.crypto.RootKeys;
+import dev.confide.crypto.SubjectKeys;
+import dev.confide.identity.Accounts;
+import dev.confide.identity.AgeGate;
+import dev.confide.identity.ApiKeys;
+import dev.confide.identity.PasswordHasher;
+import dev.confide.identity.Sessions;
+import dev.confide.identity.StaffDirectory;
+import dev.confide.store.Database;
+import dev.confide.store.DatabaseSettings;
+import dev.confide.store.JobLeases;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The engine, wired by hand: database, key hierarchy, identity. Used by the HTTP server and by CLI
+ * commands alike; holds no HTTP. Close it to release the pool.
+ */
+public final class Confide implements AutoCloseable {
+  public final ConfideConfig config;
+  public final Clock clock;
+  public final Database database;
+  public final Keyring<Aead> keyEncryption;
+  public final Keyring<Aead> cookieKeys;
+  public final Keyring<PrfSet> blindIndexKeys;
+  public final SubjectKeys subjectKeys;
+  public final CookieSealer cookieSealer;
+  public final BlindIndex blindIndex;
+  public final Accounts accounts;
+  public final Sessions sessions;
+  public final ApiKeys apiKeys;
+  public final StaffDirectory staff;
+  public final JobLeases leases;
+  public final KeyRotation keyRotation;
+
+  private Confide(ConfideConfig config, Clock clock, KeyRotation.Observer rotationObserver) {
+    this.config = config;
+    this.clock = clock;
+    Path dataDir = ensureDataDir(config.dataPath());
+    this.database = Database.open(databaseSettings(config, dataDir));
+    try {
+      Aead rootKey = RootKeys.open(
+          config.keys().rootKeyUri() != null ? config.keys().rootKeyUri() : RootKeys.defaultUri(dataDir), List.of());
+      var jdbi = database.jdbi();
+      this.keyEncryption = Keyring.open(Keyring.KEY_ENCRYPTION, PredefinedAeadParameters.AES256_GCM, Aead.class, jdbi, rootKey, clock);
+      this.cookieKeys = Keyring.open(Keyring.COOKIES, PredefinedAeadParameters.AES256_GCM, Aead.class, jdbi, rootKey, clock);
+      this.blindIndexKeys = Keyring.open(Keyring.BLIND_INDEX, PredefinedPrfParameters.HMAC_SHA256_PRF, PrfSet.class, jdbi, rootKey, clock);
+      this.subjectKeys = new SubjectKeys(jdbi, keyEncryption, clock, Duration.ofSeconds(config.keys().subjectKeyCacheSeconds()));
+      this.cookieSealer = new CookieSealer(cookieKeys, clock);
+      this.blindIndex = new BlindIndex(blindIndexKeys);
+      PasswordHasher hasher = new PasswordHasher(new PasswordHasher.Settings(
+          config.passwords().memoryKib(), config.passwords().iterations(), config.passwords().parallelism()));
+      this.accounts = new Accounts(jdbi, subjectKeys, blindIndex, hasher, new AgeGate(config.ageGate().minimumAge(), clock), clock);
+      this.sessions = new Sessions(jdbi, clock, Duration.ofDays(config.sessions().maxAgeDays()));
+      this.apiKeys = new ApiKeys(jdbi, subjectKeys, clock);
+      this.staff = new StaffDirectory(jdbi, subjectKeys, blindIndex, hasher, clock);
+      this.leases = new JobLeases(jdbi, clock);
+      this.keyRotation = new KeyRotation(keyEncryption, subjectKeys, cookieSealer, clock,
+          Duration.ofDays(config.keys().deletionWindowDays()), config.keys().rotationBatchSize(), rotationObserver);
+    } catch (GeneralSecurityException | RuntimeException e) {
+      database.close();
+      throw e instanceof RuntimeException r ? r : new IllegalStateException("root key unusable: " + e.getMessage(), e);
+    }
+  }
+
+  public static Confide open(ConfideConfig config, Clock clock) {
+    return new Confide(config, clock, KeyRotation.Observer.NONE);
+  }
+
+  /** For tests that interrupt a key rotation between its steps. */
+  public static Confide open(ConfideConfig config, Clock clock, KeyRotation.Observer rotationObserver) {
+    return new Confide(config, clock, rotationObserver);
+  }
+
+  /** Ready when the database answers and the keyrings are loaded. */
+  public boolean isReady() {
+    return database.isReachable() && keyEncryption.primitive() != null && cookieKeys.primitive() != null;
+  }
+
+  @Override
+  public void close() {
+    database.close();
+  }
+
+  static DatabaseSettings databaseSettings(ConfideConfig config, Path dataDir) {
+    ConfideConfig.Database db = config.database();
+    if (db.url() == null) {
+      return DatabaseSettings.embedded(dataDir, db.maxPoolSize());
+    }
+    String password = db.passwordEnv() == null ? "" : System.getenv().getOrDefault(db.passwordEnv(), "");
+    return new DatabaseSettings(db.url(), db.user(), password, db.schema(), db.maxPoolSize());
+  }
+
+  private static Path ensureDataDir(Path dataDir) {
+    try {
+      if (!Files.isDirectory(dataDir)) {
+        Files.createDirectories(dataDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      }
+      return dataDir;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create data directory " + dataDir, e);
+    }
+  }
+}

@@ -1,0 +1,200 @@
+package dev.confide.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Builds the configuration in three layers: the built-in defaults, the deployment's YAML file,
+ * then environment variables. The result is validated as a whole; every problem is reported with
+ * the key it concerns, and start-up stops.
+ */
+public final class ConfigLoader {
+
+  /** Environment variables and the keys they override. */
+  public static final Map<String, String> ENVIRONMENT = Map.ofEntries(
+      Map.entry("CONFIDE_DATA_DIR", "dataDir"),
+      Map.entry("CONFIDE_HOST", "server.host"),
+      Map.entry("CONFIDE_PORT", "server.port"),
+      Map.entry("CONFIDE_SECURE_COOKIES", "server.secureCookies"),
+      Map.entry("CONFIDE_TLS", "server.tls.enabled"),
+      Map.entry("CONFIDE_TLS_KEYSTORE", "server.tls.keystore"),
+      Map.entry("CONFIDE_DB_URL", "database.url"),
+      Map.entry("CONFIDE_DB_USER", "database.user"),
+      Map.entry("CONFIDE_DB_SCHEMA", "database.schema"),
+      Map.entry("CONFIDE_ROOT_KEY_URI", "keys.rootKeyUri"),
+      Map.entry("CONFIDE_DELETION_WINDOW_DAYS", "keys.deletionWindowDays"));
+
+  private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
+      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+      .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES);
+
+  /** Loads {@code file} (may be null: defaults and environment only). */
+  public ConfideConfig load(Path file, Map<String, String> environment) {
+    ObjectNode tree = defaults();
+    if (file != null) {
+      merge(tree, readFile(file));
+    }
+    applyEnvironment(tree, environment);
+    ConfideConfig config = bind(tree);
+    List<String> problems = validate(config);
+    if (!problems.isEmpty()) {
+      throw new ConfigException(problems);
+    }
+    return config;
+  }
+
+  /** Defaults plus environment, with the file named by {@code CONFIDE_CONFIG} when set. */
+  public ConfideConfig loadFromEnvironment(Path explicitFile, Map<String, String> environment) {
+    Path file = explicitFile;
+    if (file == null && environment.get("CONFIDE_CONFIG") != null && !environment.get("CONFIDE_CONFIG").isBlank()) {
+      file = Path.of(environment.get("CONFIDE_CONFIG"));
+    }
+    return load(file, environment);
+  }
+
+  private ObjectNode defaults() {
+    try (InputStream in = ConfigLoader.class.getResourceAsStream("/confide-defaults.yaml")) {
+      return (ObjectNode) yaml.readTree(in);
+    } catch (IOException e) {
+      throw new IllegalStateException("built-in defaults missing", e);
+    }
+  }
+
+  private JsonNode readFile(Path file) {
+    if (!Files.isRegularFile(file)) {
+      throw new ConfigException(List.of("config file " + file + ": not found"));
+    }
+    try {
+      JsonNode node = yaml.readTree(file.toFile());
+      if (node == null || node.isMissingNode() || node.isNull()) {
+        return yaml.createObjectNode();
+      }
+      if (!node.isObject()) {
+        throw new ConfigException(List.of("config file " + file + ": the top level must be a mapping of keys"));
+      }
+      return node;
+    } catch (JsonProcessingException e) {
+      String where = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")";
+      throw new ConfigException(List.of("config file " + file + where + ": not valid YAML: " + e.getOriginalMessage()));
+    } catch (IOException e) {
+      throw new ConfigException(List.of("config file " + file + ": cannot be read: " + e.getMessage()));
+    }
+  }
+
+  private static void merge(ObjectNode target, JsonNode overlay) {
+    Iterator<Map.Entry<String, JsonNode>> fields = overlay.fields();
+    while (fields.hasNext()) {
+      Map.Entry<String, JsonNode> field = fields.next();
+      JsonNode existing = target.get(field.getKey());
+      if (existing instanceof ObjectNode existingObject && field.getValue().isObject()) {
+        merge(existingObject, field.getValue());
+      } else if (existing instanceof ObjectNode && field.getValue().isNull()) {
+        continue; // "server:" with nothing under it keeps the defaults
+      } else {
+        target.set(field.getKey(), field.getValue());
+      }
+    }
+  }
+
+  private static void applyEnvironment(ObjectNode tree, Map<String, String> environment) {
+    ENVIRONMENT.forEach((variable, key) -> {
+      String value = environment.get(variable);
+      if (value == null || value.isEmpty()) {
+        return;
+      }
+      String[] path = key.split("\\.");
+      ObjectNode node = tree;
+      for (int i = 0; i < path.length - 1; i++) {
+        JsonNode child = node.get(path[i]);
+        node = child instanceof ObjectNode o ? o : node.putObject(path[i]);
+      }
+      node.put(path[path.length - 1], value);
+    });
+  }
+
+  private ConfideConfig bind(ObjectNode tree) {
+    try {
+      return yaml.treeToValue(tree, ConfideConfig.class);
+    } catch (UnrecognizedPropertyException e) {
+      throw new ConfigException(List.of(path(e) + ": unknown key (known keys here: "
+          + e.getKnownPropertyIds().stream().map(String::valueOf).sorted().collect(Collectors.joining(", ")) + ")"));
+    } catch (InvalidFormatException e) {
+      throw new ConfigException(List.of(path(e) + ": '" + e.getValue() + "' is not a valid "
+          + e.getTargetType().getSimpleName().toLowerCase(java.util.Locale.ROOT)));
+    } catch (MismatchedInputException e) {
+      throw new ConfigException(List.of(path(e) + ": expected "
+          + (e.getTargetType() == null ? "a different type" : "a " + e.getTargetType().getSimpleName().toLowerCase(java.util.Locale.ROOT))));
+    } catch (JsonProcessingException e) {
+      throw new ConfigException(List.of("configuration: " + e.getOriginalMessage()));
+    }
+  }
+
+  private static String path(JsonMappingException e) {
+    return e.getPath().stream()
+        .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
+        .collect(Collectors.joining(".")).replace(".[", "[");
+  }
+
+  private static List<String> validate(ConfideConfig c) {
+    List<String> problems = new ArrayList<>();
+    require(problems, c.dataDir() != null && !c.dataDir().isBlank(), "dataDir: must be set");
+    require(problems, c.server().port() >= 0 && c.server().port() <= 65535, "server.port: must be between 0 and 65535");
+    require(problems, c.server().maxBodyBytes() >= 1024, "server.maxBodyBytes: must be at least 1024");
+    require(problems, c.server().host() != null && !c.server().host().isBlank(), "server.host: must be set");
+    require(problems, c.server().tls().namedGroups() != null && !c.server().tls().namedGroups().isEmpty()
+        && c.server().tls().namedGroups().stream().allMatch(g -> g.matches("[a-z0-9]+")),
+        "server.tls.namedGroups: must list TLS named groups such as secp521r1");
+    if (c.database().url() != null) {
+      require(problems, c.database().url().startsWith("jdbc:postgresql:") || c.database().url().startsWith("jdbc:h2:"),
+          "database.url: must be a jdbc:postgresql: or jdbc:h2: URL");
+    }
+    if (c.database().schema() != null) {
+      require(problems, c.database().schema().matches("[a-z_][a-z0-9_]{0,62}"),
+          "database.schema: must be a lower-case SQL identifier");
+    }
+    require(problems, c.database().maxPoolSize() >= 1 && c.database().maxPoolSize() <= 200,
+        "database.maxPoolSize: must be between 1 and 200");
+    require(problems, c.keys().deletionWindowDays() >= 1 && c.keys().deletionWindowDays() <= 365,
+        "keys.deletionWindowDays: must be between 1 and 365");
+    require(problems, c.keys().subjectKeyCacheSeconds() >= 0 && c.keys().subjectKeyCacheSeconds() <= 3600,
+        "keys.subjectKeyCacheSeconds: must be between 0 and 3600");
+    require(problems, c.keys().rotationBatchSize() >= 1, "keys.rotationBatchSize: must be at least 1");
+    require(problems, c.keys().rotationCheckMinutes() >= 1, "keys.rotationCheckMinutes: must be at least 1");
+    if (c.keys().rootKeyUri() != null) {
+      require(problems, c.keys().rootKeyUri().contains("://"), "keys.rootKeyUri: must be a key URI such as local-file:///path");
+    }
+    require(problems, c.sessions().maxAgeDays() >= 1 && c.sessions().maxAgeDays() <= 400,
+        "sessions.maxAgeDays: must be between 1 and 400");
+    require(problems, c.passwords().memoryKib() >= 8192, "passwords.memoryKib: must be at least 8192");
+    require(problems, c.passwords().iterations() >= 1, "passwords.iterations: must be at least 1");
+    require(problems, c.passwords().parallelism() >= 1, "passwords.parallelism: must be at least 1");
+    require(problems, c.loginLimits().perAccountPerMinute() >= 1, "loginLimits.perAccountPerMinute: must be at least 1");
+    require(problems, c.loginLimits().perIpPerMinute() >= 1, "loginLimits.perIpPerMinute: must be at least 1");
+    require(problems, c.ageGate().minimumAge() >= 13, "ageGate.minimumAge: must be at least 13");
+    return problems;
+  }
+
+  private static void require(List<String> problems, boolean ok, String problem) {
+    if (!ok) {
+      problems.add(problem);
+    }
+  }
+}

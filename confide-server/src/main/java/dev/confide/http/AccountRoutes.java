@@ -1,0 +1,106 @@
+package dev.confide.http;
+
+import dev.confide.app.Confide;
+import dev.confide.identity.ApiKeys;
+import dev.confide.identity.Profile;
+import dev.confide.identity.ProfileChanges;
+import dev.confide.problem.Problem;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/** The caller's own profile (view and correct, P24) and API keys. */
+final class AccountRoutes {
+  private final Confide confide;
+
+  AccountRoutes(Confide confide) {
+    this.confide = confide;
+  }
+
+  void register(RoutesConfig routes) {
+    routes.get("/api/me", this::me);
+    routes.patch("/api/me", this::correct);
+    routes.post("/api/keys", this::createKey);
+    routes.get("/api/keys", this::listKeys);
+    routes.delete("/api/keys/{id}", this::revokeKey);
+  }
+
+  private void me(Context ctx) {
+    UUID subject = ConfideHttp.principal(ctx).subject();
+    ctx.json(view(confide.accounts.profile(subject).orElseThrow(() -> Problem.notFound("no such account"))));
+  }
+
+  private void correct(Context ctx) {
+    UUID subject = ConfideHttp.principal(ctx).subject();
+    JsonBody body = JsonBody.read(ctx, Set.of("name", "email", "company", "role", "preferences"));
+    ProfileChanges changes = new ProfileChanges(
+        body.has("name") ? Optional.of(body.requiredString("name")) : Optional.empty(),
+        body.has("email") ? Optional.of(body.requiredString("email")) : Optional.empty(),
+        body.has("company") ? Optional.of(body.optionalString("company")) : Optional.empty(),
+        body.has("role") ? Optional.of(body.optionalString("role")) : Optional.empty(),
+        body.has("preferences") ? Optional.of(body.requiredObject("preferences")) : Optional.empty());
+    ctx.json(view(confide.accounts.correct(subject, changes)));
+  }
+
+  private void createKey(Context ctx) {
+    Principal principal = ConfideHttp.principal(ctx);
+    if (!principal.viaCookie()) {
+      // A leaked key must not be able to mint more keys for itself.
+      throw new Problem(Problem.Kind.FORBIDDEN, "session_required", "API keys are created from a signed-in session");
+    }
+    Optional<String> name = Optional.empty();
+    if (ctx.contentLength() != 0 && ctx.bodyAsBytes().length > 0) {
+      name = JsonBody.read(ctx, Set.of("name")).optionalString("name");
+    }
+    ApiKeys.Created created = confide.apiKeys.create(principal.subject(), name.orElse(null));
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("id", created.id().toString());
+    body.put("secret", created.secret());
+    body.put("hint", created.hint());
+    body.put("createdAt", created.createdAt());
+    ctx.status(201).json(body);
+  }
+
+  private void listKeys(Context ctx) {
+    UUID subject = ConfideHttp.principal(ctx).subject();
+    ctx.json(ConfideHttp.data(confide.apiKeys.list(subject).stream().map(k -> {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("id", k.id().toString());
+      m.put("name", k.name());
+      m.put("hint", k.hint());
+      m.put("createdAt", k.createdAt());
+      m.put("lastUsedAt", k.lastUsedAt());
+      m.put("revokedAt", k.revokedAt());
+      return m;
+    }).toList()));
+  }
+
+  private void revokeKey(Context ctx) {
+    UUID subject = ConfideHttp.principal(ctx).subject();
+    UUID id;
+    try {
+      id = UUID.fromString(ctx.pathParam("id"));
+    } catch (IllegalArgumentException e) {
+      throw Problem.notFound("no such API key");
+    }
+    confide.apiKeys.revoke(subject, id);
+    ctx.status(204);
+  }
+
+  private static Map<String, Object> view(Profile p) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("id", p.subjectId().toString());
+    m.put("name", p.name());
+    m.put("email", p.email());
+    m.put("company", p.company());
+    m.put("role", p.role());
+    m.put("preferences", p.preferences());
+    m.put("createdAt", p.createdAt());
+    m.put("updatedAt", p.updatedAt());
+    return m;
+  }
+}

@@ -1,0 +1,89 @@
+package dev.confide.http;
+
+import dev.confide.app.Confide;
+import dev.confide.identity.NewAccount;
+import dev.confide.identity.Sessions;
+import dev.confide.problem.Problem;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.UUID;
+
+/** Sign-up, log-in and log-out. Sign-up and log-in open a session and return its CSRF token. */
+final class AuthRoutes {
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final Confide confide;
+  private final SessionCookie cookie;
+  private final LoginThrottle throttle;
+
+  AuthRoutes(Confide confide, SessionCookie cookie, LoginThrottle throttle) {
+    this.confide = confide;
+    this.cookie = cookie;
+    this.throttle = throttle;
+  }
+
+  void register(RoutesConfig routes) {
+    routes.post("/api/auth/signup", this::signUp);
+    routes.post("/api/auth/login", this::logIn);
+    routes.post("/api/auth/logout", this::logOut);
+  }
+
+  private void signUp(Context ctx) {
+    JsonBody body = JsonBody.read(ctx, Set.of("name", "email", "password", "birthDate"));
+    String name = body.requiredString("name");
+    String email = body.requiredString("email");
+    char[] password = body.requiredString("password").toCharArray();
+    var birthDate = body.requiredDate("birthDate");
+    throttle(ctx, null);
+    try {
+      UUID subject = confide.accounts.signUp(new NewAccount(name, email, password, birthDate));
+      ctx.status(201).json(openSession(ctx, subject));
+    } finally {
+      Arrays.fill(password, '\0');
+    }
+  }
+
+  private void logIn(Context ctx) {
+    JsonBody body = JsonBody.read(ctx, Set.of("email", "password"));
+    String email = body.requiredString("email");
+    char[] password = body.requiredString("password").toCharArray();
+    throttle(ctx, confide.accounts.emailIndexFor(email).orElse(null));
+    try {
+      UUID subject = confide.accounts.authenticate(email, password)
+          .orElseThrow(() -> new Problem(Problem.Kind.UNAUTHENTICATED, "invalid_credentials", "email or password is wrong"));
+      ctx.json(openSession(ctx, subject));
+    } finally {
+      Arrays.fill(password, '\0');
+    }
+  }
+
+  private void logOut(Context ctx) {
+    Principal principal = ConfideHttp.principal(ctx);
+    if (principal.viaCookie()) {
+      confide.sessions.revoke(principal.sessionId());
+      cookie.clear(ctx);
+    }
+    ctx.status(204);
+  }
+
+  private Map<String, Object> openSession(Context ctx, UUID subject) {
+    Sessions.Opened session = confide.sessions.open(subject);
+    byte[] csrf = new byte[32];
+    RANDOM.nextBytes(csrf);
+    String csrfToken = cookie.issue(ctx, session.sessionId(), csrf, session.expiresAt(), confide.clock.instant());
+    return Map.of("id", subject.toString(), "csrfToken", csrfToken);
+  }
+
+  private void throttle(Context ctx, byte[] accountIndex) {
+    OptionalLong wait = throttle.tryAttempt(ctx.ip(), accountIndex);
+    if (wait.isPresent()) {
+      ctx.header("Retry-After", String.valueOf(wait.getAsLong()));
+      throw new Problem(Problem.Kind.RATE_LIMITED, "rate_limited", "too many attempts; try again in " + wait.getAsLong() + " seconds");
+    }
+  }
+}

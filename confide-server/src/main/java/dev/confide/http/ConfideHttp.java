@@ -1,0 +1,235 @@
+package dev.confide.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.confide.app.Confide;
+import dev.confide.config.ConfideConfig;
+import dev.confide.problem.Problem;
+import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import io.javalin.http.HttpResponseException;
+import io.javalin.json.JavalinJackson;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.eclipse.jetty.server.ServerConnector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds and runs the Javalin server: cross-cutting handlers (security headers, body limit,
+ * authentication and CSRF, metrics, JSON errors) and the route groups.
+ */
+public final class ConfideHttp implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ConfideHttp.class);
+  private static final String PRINCIPAL = "confide.principal";
+  private static final String STARTED = "confide.started";
+  private static final Set<String> PUBLIC_API = Set.of("/api/auth/signup", "/api/auth/login");
+
+  private final Confide confide;
+  private final ConfideConfig config;
+  private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final SessionCookie sessionCookie;
+  private final boolean tls;
+  private final Javalin app;
+
+  private ConfideHttp(Confide confide, boolean tls) {
+    this.confide = confide;
+    this.config = confide.config;
+    this.tls = tls;
+    this.sessionCookie = new SessionCookie(confide.cookieSealer, tls || config.server().secureCookies());
+    new JvmMemoryMetrics().bindTo(metrics);
+    new JvmGcMetrics().bindTo(metrics);
+    new JvmThreadMetrics().bindTo(metrics);
+    new ProcessorMetrics().bindTo(metrics);
+    this.app = Javalin.create(this::configure);
+  }
+
+  /** Starts serving; with {@code tls} on HTTPS only (TLS 1.3 and 1.2, P-521 certificate). */
+  public static ConfideHttp start(Confide confide, boolean tls) {
+    ConfideHttp http = new ConfideHttp(confide, tls);
+    http.app.start();
+    LOG.info("listening on {}://{}:{}", tls ? "https" : "http", confide.config.server().host(), http.port());
+    return http;
+  }
+
+  public int port() {
+    return ((ServerConnector) app.jettyServer().server().getConnectors()[0]).getLocalPort();
+  }
+
+  /** The routes, for tests that check every endpoint has an authorization expectation. */
+  public Javalin javalin() {
+    return app;
+  }
+
+  @Override
+  public void close() {
+    app.stop();
+    metrics.close();
+  }
+
+  private void configure(JavalinConfig c) {
+    ObjectMapper mapper = new ObjectMapper().registerModule(new JavaTimeModule())
+        .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    c.jsonMapper(new JavalinJackson(mapper, false));
+    c.http.maxRequestSize = config.server().maxBodyBytes();
+    c.startup.showJavalinBanner = false;
+    c.startup.showOldJavalinVersionWarning = false;
+    c.jetty.host = config.server().host();
+    c.jetty.port = config.server().port();
+    if (tls) {
+      TlsConnector tlsConnector = TlsConnector.fromConfig(config);
+      c.jetty.addConnector((server, httpConfig) -> tlsConnector.create(server, httpConfig));
+    }
+    c.requestLogger.http((ctx, ms) -> LOG.info("http {} {} {} {}ms",
+        ctx.method(), routeOf(ctx), ctx.statusCode(), Math.round(ms)));
+
+    c.routes.before(this::commonHeaders);
+    c.routes.before("/api/*", this::authenticate);
+    c.routes.after(this::recordMetrics);
+
+    new OpsRoutes(confide, metrics).register(c.routes);
+    new AuthRoutes(confide, sessionCookie, new LoginThrottle(
+        config.loginLimits().perAccountPerMinute(), config.loginLimits().perIpPerMinute())).register(c.routes);
+    new AccountRoutes(confide).register(c.routes);
+
+    c.routes.exception(Problem.class, (e, ctx) -> ApiErrors.write(ctx, e));
+    c.routes.exception(HttpResponseException.class, (e, ctx) -> ApiErrors.write(ctx, e.getStatus(),
+        codeFor(e.getStatus()), messageFor(e.getStatus())));
+    c.routes.exception(Exception.class, (e, ctx) -> {
+      String incident = UUID.randomUUID().toString();
+      LOG.error("unhandled error, incident {} on {} {}", incident, ctx.method(), routeOf(ctx), e);
+      ApiErrors.write(ctx, 500, "internal_error", "something went wrong on our side (incident " + incident + ")");
+    });
+    c.routes.error(404, ctx -> {
+      if (ctx.attribute(ApiErrors.WRITTEN) == null) {
+        ApiErrors.write(ctx, 404, "not_found", "no such resource");
+      }
+    });
+    c.routes.error(405, ctx -> {
+      if (ctx.attribute(ApiErrors.WRITTEN) == null) {
+        ApiErrors.write(ctx, 405, "method_not_allowed", "this method is not allowed here");
+      }
+    });
+  }
+
+  private void commonHeaders(Context ctx) {
+    ctx.attribute(STARTED, System.nanoTime());
+    ctx.header("X-Content-Type-Options", "nosniff");
+    ctx.header("Referrer-Policy", "no-referrer");
+    ctx.header("X-Frame-Options", "DENY");
+    ctx.header("Cache-Control", "no-store");
+    if (tls) {
+      ctx.header("Strict-Transport-Security", "max-age=" + config.server().tls().hstsMaxAgeSeconds());
+    }
+    long declared = ctx.contentLength();
+    if (declared > config.server().maxBodyBytes()) {
+      throw new Problem(Problem.Kind.TOO_LARGE, "body_too_large",
+          "the body is larger than " + config.server().maxBodyBytes() + " bytes");
+    }
+  }
+
+  private void authenticate(Context ctx) {
+    if (ctx.method() == HandlerType.OPTIONS || PUBLIC_API.contains(ctx.path())) {
+      return;
+    }
+    Principal principal = resolvePrincipal(ctx);
+    if (principal.viaCookie() && changesState(ctx.method())) {
+      String sent = ctx.header("X-CSRF-Token");
+      String expected = SessionCookie.csrfToken(principal.csrfToken());
+      if (sent == null || !java.security.MessageDigest.isEqual(sent.getBytes(), expected.getBytes())) {
+        throw new Problem(Problem.Kind.FORBIDDEN, "csrf_failed",
+            "send the csrfToken from sign-up or log-in in the X-CSRF-Token header");
+      }
+    }
+    ctx.attribute(PRINCIPAL, principal);
+  }
+
+  private Principal resolvePrincipal(Context ctx) {
+    String authorization = ctx.header("Authorization");
+    if (authorization != null) {
+      if (!authorization.startsWith("Bearer ")) {
+        throw unauthenticated();
+      }
+      return confide.apiKeys.authenticate(authorization.substring("Bearer ".length()).trim())
+          .map(p -> new Principal(p.subject(), null, null, p.keyId()))
+          .orElseThrow(ConfideHttp::unauthenticated);
+    }
+    SessionCookie.Contents contents = sessionCookie.read(ctx).orElseThrow(ConfideHttp::unauthenticated);
+    UUID subject = confide.sessions.resolve(contents.sessionId()).orElseThrow(ConfideHttp::unauthenticated);
+    sessionCookie.refreshIfOld(ctx, contents,
+        confide.clock.instant().plus(java.time.Duration.ofDays(config.sessions().maxAgeDays())), confide.clock.instant());
+    return new Principal(subject, contents.sessionId(), contents.csrf(), null);
+  }
+
+  static Principal principal(Context ctx) {
+    Principal principal = ctx.attribute(PRINCIPAL);
+    if (principal == null) {
+      throw unauthenticated();
+    }
+    return principal;
+  }
+
+  private static Problem unauthenticated() {
+    return new Problem(Problem.Kind.UNAUTHENTICATED, "unauthenticated", "sign in, or send a valid API key as a Bearer token");
+  }
+
+  private static boolean changesState(HandlerType method) {
+    return method == HandlerType.POST || method == HandlerType.PUT || method == HandlerType.PATCH
+        || method == HandlerType.DELETE;
+  }
+
+  private void recordMetrics(Context ctx) {
+    Long started = ctx.attribute(STARTED);
+    if (started != null) {
+      Timer.builder("http.server.requests")
+          .tags("method", ctx.method().name(), "route", routeOf(ctx), "status", String.valueOf(ctx.statusCode()))
+          .register(metrics)
+          .record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+  }
+
+  /** The route template, never the raw path: ids stay out of logs and metric labels. */
+  static String routeOf(Context ctx) {
+    try {
+      var endpoint = ctx.endpoints().lastHttpEndpoint();
+      return endpoint == null ? "unmatched" : endpoint.path;
+    } catch (RuntimeException e) {
+      return "unmatched";
+    }
+  }
+
+  private static String codeFor(int status) {
+    return switch (status) {
+      case 400 -> "bad_request";
+      case 404 -> "not_found";
+      case 405 -> "method_not_allowed";
+      case 413 -> "body_too_large";
+      case 415 -> "unsupported_media_type";
+      default -> status >= 500 ? "internal_error" : "request_refused";
+    };
+  }
+
+  private static String messageFor(int status) {
+    return switch (status) {
+      case 404 -> "no such resource";
+      case 405 -> "this method is not allowed here";
+      case 413 -> "the body is too large";
+      default -> "the request was refused";
+    };
+  }
+
+  static Map<String, Object> data(Object list) {
+    return Map.of("data", list);
+  }
+}

@@ -1,0 +1,121 @@
+package dev.confide.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.confide.problem.Problem;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A request's JSON object, read strictly: malformed JSON, a non-object body, unknown fields,
+ * missing fields and wrong types each get their own stable error code and name the field.
+ */
+final class JsonBody {
+  private static final ObjectMapper MAPPER = new ObjectMapper()
+      .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
+
+  private final JsonNode node;
+
+  private JsonBody(JsonNode node) {
+    this.node = node;
+  }
+
+  /** Parses the body as an object whose field names all belong to {@code allowed}. */
+  static JsonBody read(Context ctx, Set<String> allowed) {
+    JsonNode node;
+    try {
+      byte[] bytes = ctx.bodyAsBytes();
+      if (bytes.length == 0) {
+        throw Problem.invalid("missing_body", "a JSON object body is required");
+      }
+      node = MAPPER.readTree(bytes);
+    } catch (JsonProcessingException e) {
+      throw Problem.invalid("malformed_json", "the body is not valid JSON"
+          + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")"));
+    } catch (IOException e) {
+      throw Problem.invalid("malformed_json", "the body could not be read");
+    }
+    if (node == null || !node.isObject()) {
+      throw Problem.invalid("invalid_body", "the body must be a JSON object");
+    }
+    for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
+      String name = names.next();
+      if (!allowed.contains(name)) {
+        throw Problem.invalid("unknown_field", "unknown field '" + printable(name) + "'; allowed: " + String.join(", ", allowed.stream().sorted().toList()));
+      }
+    }
+    return new JsonBody(node);
+  }
+
+  boolean has(String field) {
+    return node.has(field);
+  }
+
+  boolean isNull(String field) {
+    return node.has(field) && node.get(field).isNull();
+  }
+
+  String requiredString(String field) {
+    JsonNode value = node.get(field);
+    if (value == null || value.isNull()) {
+      throw Problem.invalid("missing_field", "field '" + field + "' is required");
+    }
+    if (!value.isTextual()) {
+      throw Problem.invalid("invalid_type", "field '" + field + "' must be a string");
+    }
+    return value.textValue();
+  }
+
+  Optional<String> optionalString(String field) {
+    return has(field) && !isNull(field) ? Optional.of(requiredString(field)) : Optional.empty();
+  }
+
+  LocalDate requiredDate(String field) {
+    String text = requiredString(field);
+    try {
+      return LocalDate.parse(text);
+    } catch (DateTimeParseException e) {
+      throw Problem.invalid("invalid_date", "field '" + field + "' must be a date as YYYY-MM-DD");
+    }
+  }
+
+  Map<String, Object> requiredObject(String field) {
+    JsonNode value = node.get(field);
+    if (value == null || !value.isObject()) {
+      throw Problem.invalid("invalid_type", "field '" + field + "' must be an object");
+    }
+    Map<String, Object> map = new LinkedHashMap<>();
+    value.fields().forEachRemaining(e -> {
+      JsonNode v = e.getValue();
+      Object plain;
+      if (v.isNull()) {
+        plain = null;
+      } else if (v.isTextual()) {
+        plain = v.textValue();
+      } else if (v.isBoolean()) {
+        plain = v.booleanValue();
+      } else if (v.isNumber()) {
+        plain = v.numberValue();
+      } else {
+        throw Problem.invalid("invalid_type", "values in '" + field + "' must be strings, numbers, booleans or null");
+      }
+      map.put(e.getKey(), plain);
+    });
+    return map;
+  }
+
+  /** Field names come from the client: cut and strip them before echoing in a message. */
+  private static String printable(String name) {
+    String cut = name.length() > 40 ? name.substring(0, 40) + "…" : name;
+    return cut.replaceAll("[^\\p{Alnum}_.-]", "?");
+  }
+}
