@@ -50,6 +50,8 @@ public final class SubjectKeys {
    * subject's first rows can be sealed in the same transaction (created whole or not at all).
    */
   public Sealer create(Handle handle, UUID subject) {
+    // Wrapping under a primary another instance has since destroyed would lose the key: refresh first.
+    keyEncryption.reloadIfChanged();
     KeysetHandle keyset = newKeyset();
     LocalDate today = today();
     handle.createUpdate("""
@@ -183,6 +185,7 @@ public final class SubjectKeys {
 
   private SubjectKey addTodaysVersion(UUID subject) {
     LocalDate today = today();
+    keyEncryption.reloadIfChanged();
     while (true) {
       SubjectKey loaded = load(subject)
           .orElseThrow(() -> new CannotOpenException("no key for this subject (erased or never created)", null));

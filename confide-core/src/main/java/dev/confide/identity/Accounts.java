@@ -156,10 +156,8 @@ public final class Accounts {
     Profile current = profile(subject).orElseThrow(() -> Problem.notFound("no such account"));
     String name = changes.name().map(n -> TextFields.clean("name", n, MAX_NAME)).orElse(current.name());
     String email = changes.email().map(EmailAddress::normalize).orElse(current.email());
-    String company = changes.company().map(c -> c.map(v -> TextFields.clean("company", v, MAX_ORG_FIELD)).orElse(null))
-        .orElse(current.company());
-    String role = changes.role().map(r -> r.map(v -> TextFields.clean("role", v, MAX_ORG_FIELD)).orElse(null))
-        .orElse(current.role());
+    String company = clearable("company", changes.company(), current.company());
+    String role = clearable("role", changes.role(), current.role());
     Map<String, Object> preferences = changes.preferences().map(Accounts::checkPreferences).orElse(current.preferences());
     Sealer sealer = subjectKeys.sealer(subject);
     byte[] profile = toJson(new StoredProfile(company, role, preferences));
@@ -187,6 +185,14 @@ public final class Accounts {
 
   public long count() {
     return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM accounts").mapTo(Long.class).one());
+  }
+
+  /** Absent: keep the current value; present but empty: clear it; present: the cleaned new value. */
+  private static String clearable(String field, Optional<Optional<String>> change, String current) {
+    if (change.isEmpty()) {
+      return current;
+    }
+    return change.get().isEmpty() ? null : TextFields.clean(field, change.get().get(), MAX_ORG_FIELD);
   }
 
   private record StoredProfile(String company, String role, Map<String, Object> preferences) {}

@@ -1,0 +1,173 @@
+package dev.confide.identity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.confide.problem.Problem;
+import dev.confide.testing.IdentityFixture;
+import dev.confide.testing.MutableClock;
+import dev.confide.testing.TestBackend;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class AccountsTest {
+  @TempDir Path tmp;
+
+  private static final String PASSWORD = "a long passphrase 42";
+
+  private static NewAccount account(String name, String email, LocalDate birthDate) {
+    return new NewAccount(name, email, PASSWORD.toCharArray(), birthDate);
+  }
+
+  @Tag("P01")
+  @ParameterizedTest
+  @EnumSource(TestBackend.class)
+  void accountDataIsSealedAtRestAndTheEmailIsFoundByBlindIndex(TestBackend backend) throws Exception {
+    try (IdentityFixture f = IdentityFixture.open(backend, tmp, MutableClock.at("2026-11-01T10:00:00Z"))) {
+      UUID subject = f.accounts.signUp(account("Zelda Canarywright", "Zelda.Canary@Example.com", LocalDate.of(1990, 5, 17)));
+      f.accounts.correct(subject, new ProfileChanges(Optional.empty(), Optional.empty(),
+          Optional.of(Optional.of("Canary Corp")), Optional.of(Optional.of("Canary Officer")),
+          Optional.of(Map.of("theme", "canary-dark"))));
+
+      List<Map<String, Object>> rows = f.crypto.database.jdbi().withHandle(h ->
+          h.createQuery("SELECT * FROM accounts").mapToMap().list());
+      assertThat(rows).hasSize(1);
+      StringBuilder everything = new StringBuilder();
+      rows.get(0).values().forEach(v -> everything.append(v instanceof byte[] b ? new String(b, StandardCharsets.ISO_8859_1) : String.valueOf(v)));
+      assertThat(everything.toString().toLowerCase())
+          .doesNotContain("zelda").doesNotContain("canary").doesNotContain("example.com").doesNotContain(PASSWORD)
+          .contains("$argon2id$v=19$");
+      assertThat(rows.get(0)).doesNotContainKeys("email", "name", "birth_date", "card_number");
+
+      Profile profile = f.accounts.profile(subject).orElseThrow();
+      assertThat(profile.name()).isEqualTo("Zelda Canarywright");
+      assertThat(profile.email()).isEqualTo("zelda.canary@example.com");
+      assertThat(profile.company()).isEqualTo("Canary Corp");
+      assertThat(profile.preferences()).containsEntry("theme", "canary-dark");
+      assertThat(f.accounts.authenticate("  ZELDA.canary@example.com ", PASSWORD.toCharArray())).hasValue(subject);
+      assertThat(f.accounts.authenticate("zelda.canary@example.com", "wrong password!".toCharArray())).isEmpty();
+      assertThat(f.accounts.authenticate("nobody@example.com", PASSWORD.toCharArray())).isEmpty();
+    }
+  }
+
+  @Tag("P01")
+  @ParameterizedTest
+  @EnumSource(TestBackend.class)
+  void aDuplicateEmailIsAConflictAndLeavesNothingHalfWritten(TestBackend backend) throws Exception {
+    try (IdentityFixture f = IdentityFixture.open(backend, tmp, MutableClock.at("2026-11-01T10:00:00Z"))) {
+      f.accounts.signUp(account("First", "same@example.com", LocalDate.of(1990, 1, 1)));
+      assertThatThrownBy(() -> f.accounts.signUp(account("Second", "SAME@example.com", LocalDate.of(1991, 1, 1))))
+          .isInstanceOfSatisfying(Problem.class, p -> {
+            assertThat(p.code()).isEqualTo("email_taken");
+            assertThat(p.kind()).isEqualTo(Problem.Kind.CONFLICT);
+          });
+      long keys = f.crypto.database.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM subject_keys").mapTo(Long.class).one());
+      assertThat(keys).as("the refused sign-up's subject key was rolled back with it").isEqualTo(1);
+      assertThat(f.accounts.count()).isEqualTo(1);
+    }
+  }
+
+  @Tag("P34")
+  @ParameterizedTest
+  @EnumSource(TestBackend.class)
+  void underThirteenIsRefusedAndNothingAboutThePersonIsStored(TestBackend backend) throws Exception {
+    MutableClock clock = MutableClock.at("2026-11-01T10:00:00Z");
+    try (IdentityFixture f = IdentityFixture.open(backend, tmp, clock)) {
+      LocalDate twelve = LocalDate.of(2013, 11, 2); // turns 13 tomorrow
+      assertThatThrownBy(() -> f.accounts.signUp(account("Young Canary", "kid@example.com", twelve)))
+          .isInstanceOfSatisfying(Problem.class, p -> {
+            assertThat(p.code()).isEqualTo("underage");
+            assertThat(p.kind()).isEqualTo(Problem.Kind.UNPROCESSABLE);
+          });
+      long rows = f.crypto.database.jdbi().withHandle(h -> h.createQuery(
+          "SELECT (SELECT COUNT(*) FROM accounts) + (SELECT COUNT(*) FROM subject_keys)").mapTo(Long.class).one());
+      assertThat(rows).isZero();
+
+      UUID thirteen = f.accounts.signUp(account("Just Thirteen", "teen@example.com", LocalDate.of(2013, 10, 31)));
+      assertThat(thirteen).isNotNull();
+    }
+  }
+
+  @Tag("P24")
+  @ParameterizedTest
+  @EnumSource(TestBackend.class)
+  void correctionChangesTheProfileAndAChangedEmailLogsIn(TestBackend backend) throws Exception {
+    MutableClock clock = MutableClock.at("2026-11-01T10:00:00Z");
+    try (IdentityFixture f = IdentityFixture.open(backend, tmp, clock)) {
+      UUID subject = f.accounts.signUp(account("Old Name", "old@example.com", LocalDate.of(1980, 1, 1)));
+      f.accounts.signUp(account("Other", "taken@example.com", LocalDate.of(1980, 1, 1)));
+      Profile corrected = f.accounts.correct(subject, new ProfileChanges(Optional.of("New Name"), Optional.of("new@example.com"),
+          Optional.of(Optional.of("ACME")), Optional.empty(), Optional.empty()));
+      assertThat(corrected.name()).isEqualTo("New Name");
+      assertThat(f.accounts.profile(subject).orElseThrow().email()).isEqualTo("new@example.com");
+      assertThat(f.accounts.authenticate("new@example.com", PASSWORD.toCharArray())).hasValue(subject);
+      assertThat(f.accounts.authenticate("old@example.com", PASSWORD.toCharArray())).isEmpty();
+
+      f.accounts.correct(subject, new ProfileChanges(Optional.empty(), Optional.empty(),
+          Optional.of(Optional.empty()), Optional.empty(), Optional.empty()));
+      assertThat(f.accounts.profile(subject).orElseThrow().company()).as("cleared").isNull();
+
+      assertThatThrownBy(() -> f.accounts.correct(subject, new ProfileChanges(Optional.empty(), Optional.of("taken@example.com"),
+          Optional.empty(), Optional.empty(), Optional.empty())))
+          .isInstanceOfSatisfying(Problem.class, p -> assertThat(p.code()).isEqualTo("email_taken"));
+      assertThatThrownBy(() -> f.accounts.correct(subject, new ProfileChanges(Optional.of("  "), Optional.empty(),
+          Optional.empty(), Optional.empty(), Optional.empty())))
+          .isInstanceOfSatisfying(Problem.class, p -> assertThat(p.code()).isEqualTo("invalid_name"));
+      assertThat(f.accounts.profile(subject).orElseThrow().name()).as("a refused correction changes nothing").isEqualTo("New Name");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(TestBackend.class)
+  void sessionsAndApiKeysAreRevocable(TestBackend backend) throws Exception {
+    MutableClock clock = MutableClock.at("2026-11-01T10:00:00Z");
+    try (IdentityFixture f = IdentityFixture.open(backend, tmp, clock)) {
+      UUID subject = f.accounts.signUp(account("Key Holder", "keys@example.com", LocalDate.of(1980, 1, 1)));
+      UUID other = f.accounts.signUp(account("Someone Else", "else@example.com", LocalDate.of(1980, 1, 1)));
+      Sessions.Opened session = f.sessions.open(subject);
+      assertThat(f.sessions.resolve(session.sessionId())).hasValue(subject);
+      f.sessions.revoke(session.sessionId());
+      assertThat(f.sessions.resolve(session.sessionId())).isEmpty();
+      Sessions.Opened expiring = f.sessions.open(subject);
+      clock.advance(java.time.Duration.ofDays(31));
+      assertThat(f.sessions.resolve(expiring.sessionId())).isEmpty();
+
+      ApiKeys.Created key = f.apiKeys.create(subject, "laptop");
+      assertThat(key.secret()).startsWith("cfd_").hasSizeGreaterThan(40);
+      assertThat(f.apiKeys.authenticate(key.secret())).hasValueSatisfying(p -> assertThat(p.subject()).isEqualTo(subject));
+      String stored = f.crypto.database.jdbi().withHandle(h -> h.createQuery("SELECT * FROM api_keys").mapToMap().list().toString());
+      assertThat(stored).doesNotContain(key.secret().substring(10));
+      assertThat(f.apiKeys.list(subject)).singleElement().satisfies(i -> assertThat(i.name()).isEqualTo("laptop"));
+      assertThatThrownBy(() -> f.apiKeys.revoke(other, key.id())).as("not theirs")
+          .isInstanceOfSatisfying(Problem.class, p -> assertThat(p.kind()).isEqualTo(Problem.Kind.NOT_FOUND));
+      f.apiKeys.revoke(subject, key.id());
+      assertThat(f.apiKeys.authenticate(key.secret())).isEmpty();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(TestBackend.class)
+  void staffMembersHaveRolesAndSealedDetails(TestBackend backend) throws Exception {
+    try (IdentityFixture f = IdentityFixture.open(backend, tmp, MutableClock.at("2026-11-01T10:00:00Z"))) {
+      UUID admin = f.staff.create("Grace Admin", "grace@confide.test", "staff passphrase 99".toCharArray(),
+          java.util.EnumSet.of(StaffRole.ADMIN));
+      assertThat(f.staff.list()).singleElement().satisfies(m -> {
+        assertThat(m.id()).isEqualTo(admin);
+        assertThat(m.roles()).containsExactly(StaffRole.ADMIN);
+      });
+      String stored = f.crypto.database.jdbi().withHandle(h -> h.createQuery("SELECT * FROM staff_members").mapToMap().list().toString());
+      assertThat(stored).doesNotContain("Grace").doesNotContain("grace@");
+      assertThatThrownBy(() -> f.staff.create("Again", "GRACE@confide.test", "staff passphrase 99".toCharArray(),
+          java.util.EnumSet.of(StaffRole.SUPPORT))).isInstanceOfSatisfying(Problem.class, p -> assertThat(p.code()).isEqualTo("email_taken"));
+    }
+  }
+}
