@@ -1,6 +1,9 @@
 package dev.confide.config;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonPointer;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -16,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -44,7 +48,11 @@ public final class ConfigLoader {
   private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
       .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-      .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES);
+      .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
+      // "deletionWindowDays: 1.5" is a mistake, not 1
+      .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+      // a key given twice is a mistake; silently keeping the last one hides it
+      .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
   /** Loads {@code file} (may be null: defaults and environment only). */
   public ConfideConfig load(Path file, Map<String, String> environment) {
@@ -52,13 +60,24 @@ public final class ConfigLoader {
     if (file != null) {
       merge(tree, readFile(file));
     }
-    applyEnvironment(tree, environment);
-    ConfideConfig config = bind(tree);
-    List<String> problems = validate(config);
-    if (!problems.isEmpty()) {
-      throw new ConfigException(problems);
+    Map<String, String> fromEnvironment = applyEnvironment(tree, environment);
+    try {
+      ConfideConfig config = bind(tree);
+      List<String> problems = validate(config);
+      if (!problems.isEmpty()) {
+        throw new ConfigException(problems);
+      }
+      return config;
+    } catch (ConfigException e) {
+      throw new ConfigException(e.problems().stream().map(p -> nameVariable(p, fromEnvironment)).toList());
     }
-    return config;
+  }
+
+  /** A problem with a key set by an environment variable says so, or the file would be searched in vain. */
+  private static String nameVariable(String problem, Map<String, String> fromEnvironment) {
+    int colon = problem.indexOf(':');
+    String variable = colon < 0 ? null : fromEnvironment.get(problem.substring(0, colon));
+    return variable == null ? problem : problem + " (set by environment variable " + variable + ")";
   }
 
   /** Defaults plus environment, with the file named by {@code CONFIDE_CONFIG} when set. */
@@ -114,7 +133,9 @@ public final class ConfigLoader {
     }
   }
 
-  private static void applyEnvironment(ObjectNode tree, Map<String, String> environment) {
+  /** @return the keys set, each with the variable that set it */
+  private static Map<String, String> applyEnvironment(ObjectNode tree, Map<String, String> environment) {
+    Map<String, String> applied = new LinkedHashMap<>();
     ENVIRONMENT.forEach((variable, key) -> {
       String value = environment.get(variable);
       if (value == null || value.isEmpty()) {
@@ -127,7 +148,9 @@ public final class ConfigLoader {
         node = child instanceof ObjectNode o ? o : node.putObject(path[i]);
       }
       node.put(path[path.length - 1], value);
+      applied.put(key, variable);
     });
+    return applied;
   }
 
   private ConfideConfig bind(ObjectNode tree) {
@@ -142,9 +165,21 @@ public final class ConfigLoader {
     } catch (MismatchedInputException e) {
       throw new ConfigException(List.of(path(e) + ": expected "
           + (e.getTargetType() == null ? "a different type" : "a " + e.getTargetType().getSimpleName().toLowerCase(java.util.Locale.ROOT))));
+    } catch (StreamReadException e) {
+      // e.g. a number too large for its key: raised by the parser, so the path is the parser's
+      String where = e.getProcessor() instanceof JsonParser parser ? path(parser.getParsingContext().pathAsPointer()) : "";
+      throw new ConfigException(List.of((where.isEmpty() ? "configuration" : where) + ": " + e.getOriginalMessage()));
     } catch (JsonProcessingException e) {
       throw new ConfigException(List.of("configuration: " + e.getOriginalMessage()));
     }
+  }
+
+  private static String path(JsonPointer pointer) {
+    List<String> parts = new ArrayList<>();
+    for (JsonPointer p = pointer; p != null && !p.matches(); p = p.tail()) {
+      parts.add(p.mayMatchElement() && !p.mayMatchProperty() ? "[" + p.getMatchingIndex() + "]" : p.getMatchingProperty());
+    }
+    return String.join(".", parts).replace(".[", "[");
   }
 
   private static String path(JsonMappingException e) {

@@ -1,0 +1,86 @@
+package dev.confide.testing;
+
+import dev.confide.app.Confide;
+import dev.confide.config.ConfideConfig;
+import dev.confide.config.ConfigLoader;
+import dev.confide.http.ConfideHttp;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A real Confide server on a free loopback port, over one test backend, with a movable clock and
+ * cheap Argon2id settings. {@code extraYaml} is appended to the generated configuration file.
+ */
+public final class TestServer implements AutoCloseable {
+  public final MutableClock clock;
+  public final ConfideConfig config;
+  public final Confide confide;
+  public final ConfideHttp http;
+  private final TestBackend.Location location;
+
+  private TestServer(TestBackend.Location location, ConfideConfig config, MutableClock clock, boolean tls) {
+    this.location = location;
+    this.config = config;
+    this.clock = clock;
+    this.confide = Confide.open(config, clock);
+    this.http = ConfideHttp.start(confide, tls);
+  }
+
+  public static TestServer start(TestBackend backend, Path tmp) {
+    return start(backend, tmp, "", false);
+  }
+
+  public static TestServer start(TestBackend backend, Path tmp, String extraYaml, boolean tls) {
+    TestBackend.Location location = backend.newLocation(tmp);
+    try {
+      return new TestServer(location, config(location, tmp, extraYaml),
+          MutableClock.at("2026-11-02T10:00:00Z"), tls);
+    } catch (RuntimeException e) {
+      location.close();
+      throw e;
+    }
+  }
+
+  /** The configuration a test server uses, through the real loader (file plus environment). */
+  public static ConfideConfig config(TestBackend.Location location, Path tmp, String extraYaml) {
+    try {
+      Path file = tmp.resolve("confide-test.yaml");
+      Files.writeString(file, """
+          server:
+            port: 0
+          passwords:
+            memoryKib: 8192
+            iterations: 1
+          """ + extraYaml);
+      Map<String, String> env = new HashMap<>();
+      env.put("CONFIDE_DATA_DIR", tmp.resolve("data").toString());
+      if (!location.settings().isH2()) {
+        env.put("CONFIDE_DB_URL", location.settings().url());
+        env.put("CONFIDE_DB_USER", location.settings().user());
+        env.put("CONFIDE_DB_SCHEMA", location.schema());
+      }
+      return new ConfigLoader().load(file, env);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public String baseUrl() {
+    return "http://127.0.0.1:" + http.port();
+  }
+
+  public ApiClient client() {
+    return new ApiClient(baseUrl());
+  }
+
+  @Override
+  public void close() {
+    http.close();
+    confide.close();
+    location.close();
+  }
+}
