@@ -2,8 +2,6 @@ package dev.confide.config;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonPointer;
-import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -165,21 +163,13 @@ public final class ConfigLoader {
     } catch (MismatchedInputException e) {
       throw new ConfigException(List.of(path(e) + ": expected "
           + (e.getTargetType() == null ? "a different type" : "a " + e.getTargetType().getSimpleName().toLowerCase(java.util.Locale.ROOT))));
-    } catch (StreamReadException e) {
-      // e.g. a number too large for its key: raised by the parser, so the path is the parser's
-      String where = e.getProcessor() instanceof JsonParser parser ? path(parser.getParsingContext().pathAsPointer()) : "";
+    } catch (JsonMappingException e) {
+      // e.g. a number too large for its key
+      String where = path(e);
       throw new ConfigException(List.of((where.isEmpty() ? "configuration" : where) + ": " + e.getOriginalMessage()));
     } catch (JsonProcessingException e) {
       throw new ConfigException(List.of("configuration: " + e.getOriginalMessage()));
     }
-  }
-
-  private static String path(JsonPointer pointer) {
-    List<String> parts = new ArrayList<>();
-    for (JsonPointer p = pointer; p != null && !p.matches(); p = p.tail()) {
-      parts.add(p.mayMatchElement() && !p.mayMatchProperty() ? "[" + p.getMatchingIndex() + "]" : p.getMatchingProperty());
-    }
-    return String.join(".", parts).replace(".[", "[");
   }
 
   private static String path(JsonMappingException e) {
