@@ -21,11 +21,22 @@ public final class Problem extends RuntimeException {
 
   private final Kind kind;
   private final String code;
+  private final Long retryAfterSeconds;
 
   public Problem(Kind kind, String code, String message) {
+    this(kind, code, message, null);
+  }
+
+  public Problem(Kind kind, String code, String message, Long retryAfterSeconds) {
     super(message, null, false, false);
     this.kind = kind;
     this.code = code;
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+
+  /** For {@link Kind#RATE_LIMITED}: when to try again, in seconds; otherwise null. */
+  public Long retryAfterSeconds() {
+    return retryAfterSeconds;
   }
 
   public static Problem invalid(String code, String message) {

@@ -4,7 +4,29 @@ import com.google.crypto.tink.Aead;
 import com.google.crypto.tink.aead.PredefinedAeadParameters;
 import com.google.crypto.tink.prf.PredefinedPrfParameters;
 import com.google.crypto.tink.prf.PrfSet;
+import dev.confide.analytics.AnonymousEvents;
+import dev.confide.chat.ChatService;
+import dev.confide.chat.Conversations;
+import dev.confide.chat.DecisionEvent;
 import dev.confide.config.ConfideConfig;
+import dev.confide.models.BuiltInModels;
+import dev.confide.models.ModelCatalog;
+import dev.confide.models.ModelProvider;
+import dev.confide.models.OpenAiCompatibleProvider;
+import dev.confide.models.TokenCounter;
+import dev.confide.usage.RateLimiter;
+import dev.confide.usage.UsageLedger;
+import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
+import io.github.bucket4j.distributed.proxy.ProxyManager;
+import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.codec.StringCodec;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import dev.confide.crypto.BlindIndex;
 import dev.confide.crypto.CookieSealer;
 import dev.confide.crypto.KeyRotation;
@@ -49,9 +71,17 @@ public final class Confide implements AutoCloseable {
   public final ApiKeys apiKeys;
   public final StaffDirectory staff;
   public final JobLeases leases;
+  public final RateLimiter rateLimiter;
   public final KeyRotation keyRotation;
+  public final ModelCatalog models;
+  public final UsageLedger usage;
+  public final AnonymousEvents analytics;
+  public final ChatService chat;
+  private final RedisClient redis;
+  private final ExecutorService compareExecutor;
 
-  private Confide(ConfideConfig config, Clock clock, KeyRotation.Observer rotationObserver) {
+  private Confide(ConfideConfig config, Clock clock, KeyRotation.Observer rotationObserver,
+      DecisionEvent.Listener decisionListener) {
     this.config = config;
     this.clock = clock;
     Path dataDir = ensureDataDir(config.dataPath());
@@ -75,6 +105,29 @@ public final class Confide implements AutoCloseable {
       this.leases = new JobLeases(jdbi, clock);
       this.keyRotation = new KeyRotation(keyEncryption, subjectKeys, cookieSealer, clock,
           Duration.ofDays(config.keys().deletionWindowDays()), config.keys().rotationBatchSize(), rotationObserver);
+      this.models = new ModelCatalog(providers(config));
+      this.usage = new UsageLedger(jdbi, blindIndex, clock);
+      this.analytics = new AnonymousEvents(jdbi, clock);
+      RateLimiter.Limit perSubject = limit(config.rateLimits().perSubject());
+      RateLimiter.Limit perApiKey = limit(config.rateLimits().perApiKey());
+      if (config.redis().url() != null) {
+        this.redis = RedisClient.create(config.redis().url());
+        ProxyManager<String> proxies = Bucket4jLettuce.casBasedBuilder(redis.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE)))
+            .clientClock(RateLimiter.timeMeter(clock))
+            .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofMinutes(2)))
+            .build();
+        this.rateLimiter = RateLimiter.distributed(perSubject, perApiKey, proxies);
+      } else {
+        this.redis = null;
+        this.rateLimiter = RateLimiter.inMemory(perSubject, perApiKey, clock);
+      }
+      this.compareExecutor = Executors.newFixedThreadPool(config.gateway().compareThreads(), r -> {
+        Thread t = new Thread(r, "confide-compare");
+        t.setDaemon(true);
+        return t;
+      });
+      this.chat = new ChatService(jdbi, new Conversations(jdbi, subjectKeys, clock), models, new TokenCounter(), rateLimiter,
+          usage, analytics, decisionListener, compareExecutor, config.comparisons().blind(), clock);
     } catch (GeneralSecurityException | RuntimeException e) {
       database.close();
       throw e instanceof RuntimeException r ? r : new IllegalStateException("root key unusable: " + e.getMessage(), e);
@@ -82,12 +135,13 @@ public final class Confide implements AutoCloseable {
   }
 
   public static Confide open(ConfideConfig config, Clock clock) {
-    return new Confide(config, clock, KeyRotation.Observer.NONE);
+    return new Confide(config, clock, KeyRotation.Observer.NONE, DecisionEvent.Listener.NONE);
   }
 
-  /** For tests that interrupt a key rotation between its steps. */
-  public static Confide open(ConfideConfig config, Clock clock, KeyRotation.Observer rotationObserver) {
-    return new Confide(config, clock, rotationObserver);
+  /** With hooks tests observe: interrupted key rotations, decision events. */
+  public static Confide open(ConfideConfig config, Clock clock, KeyRotation.Observer rotationObserver,
+      DecisionEvent.Listener decisionListener) {
+    return new Confide(config, clock, rotationObserver, decisionListener);
   }
 
   /** Ready when the database answers and the keyrings are loaded. */
@@ -97,7 +151,28 @@ public final class Confide implements AutoCloseable {
 
   @Override
   public void close() {
+    compareExecutor.shutdownNow();
+    if (redis != null) {
+      redis.shutdown();
+    }
     database.close();
+  }
+
+  private static List<ModelProvider> providers(ConfideConfig config) {
+    List<ModelProvider> providers = new ArrayList<>();
+    if (config.builtinModels().enabled()) {
+      providers.add(new BuiltInModels(Duration.ofMillis(config.builtinModels().delayMsPerWord())));
+    }
+    for (ConfideConfig.Provider p : config.providers()) {
+      String apiKey = p.apiKeyEnv() == null ? null : System.getenv(p.apiKeyEnv());
+      providers.add(new OpenAiCompatibleProvider(new OpenAiCompatibleProvider.Settings(p.name(), URI.create(p.baseUrl()), apiKey,
+          p.models(), p.country(), p.baa(), p.shield(), Duration.ofMillis(p.connectTimeoutMs()), Duration.ofMillis(p.readTimeoutMs()))));
+    }
+    return providers;
+  }
+
+  private static RateLimiter.Limit limit(ConfideConfig.Limit limit) {
+    return new RateLimiter.Limit(limit.requestsPerMinute(), limit.tokensPerMinute());
   }
 
   static DatabaseSettings databaseSettings(ConfideConfig config, Path dataDir) {

@@ -27,9 +27,7 @@ final class ServeCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     ConfideConfig config = parent.loadConfig();
     if (port != null) {
-      config = new ConfideConfig(config.dataDir(), new ConfideConfig.Server(config.server().host(), port,
-          config.server().maxBodyBytes(), config.server().secureCookies(), config.server().tls()),
-          config.database(), config.keys(), config.sessions(), config.passwords(), config.loginLimits(), config.ageGate());
+      config = config.withPort(port);
     }
     Confide confide = Confide.open(config, Clock.systemUTC());
     BackgroundJobs jobs = new BackgroundJobs(confide);

@@ -11,7 +11,30 @@ public record ConfideConfig(
     Sessions sessions,
     Passwords passwords,
     LoginLimits loginLimits,
-    AgeGate ageGate) {
+    AgeGate ageGate,
+    List<Provider> providers,
+    BuiltinModels builtinModels,
+    RateLimits rateLimits,
+    Redis redis,
+    Comparisons comparisons,
+    Gateway gateway) {
+
+  /** An OpenAI-compatible upstream. The API key is read from the environment variable {@code apiKeyEnv}. */
+  public record Provider(String name, String type, String baseUrl, String apiKeyEnv, List<String> models, String country,
+      boolean baa, String shield, int connectTimeoutMs, int readTimeoutMs) {}
+
+  public record BuiltinModels(boolean enabled, int delayMsPerWord) {}
+
+  public record RateLimits(Limit perSubject, Limit perApiKey) {}
+
+  public record Limit(long requestsPerMinute, long tokensPerMinute) {}
+
+  /** Unset url: rate-limit buckets live in memory (one instance); set: in Redis, shared. */
+  public record Redis(String url) {}
+
+  public record Comparisons(boolean blind) {}
+
+  public record Gateway(int maxPromptChars, int compareThreads) {}
 
   public record Server(String host, int port, long maxBodyBytes, boolean secureCookies, Tls tls) {}
 
@@ -30,6 +53,12 @@ public record ConfideConfig(
   public record LoginLimits(int perAccountPerMinute, int perIpPerMinute) {}
 
   public record AgeGate(int minimumAge) {}
+
+  /** The same configuration listening on another port. */
+  public ConfideConfig withPort(int port) {
+    return new ConfideConfig(dataDir, new Server(server.host(), port, server.maxBodyBytes(), server.secureCookies(), server.tls()),
+        database, keys, sessions, passwords, loginLimits, ageGate, providers, builtinModels, rateLimits, redis, comparisons, gateway);
+  }
 
   public java.nio.file.Path dataPath() {
     return java.nio.file.Path.of(dataDir).toAbsolutePath().normalize();

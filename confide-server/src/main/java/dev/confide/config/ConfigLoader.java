@@ -2,6 +2,7 @@ package dev.confide.config;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -41,16 +42,15 @@ public final class ConfigLoader {
       Map.entry("CONFIDE_DB_USER", "database.user"),
       Map.entry("CONFIDE_DB_SCHEMA", "database.schema"),
       Map.entry("CONFIDE_ROOT_KEY_URI", "keys.rootKeyUri"),
-      Map.entry("CONFIDE_DELETION_WINDOW_DAYS", "keys.deletionWindowDays"));
+      Map.entry("CONFIDE_DELETION_WINDOW_DAYS", "keys.deletionWindowDays"),
+      Map.entry("CONFIDE_REDIS_URL", "redis.url"));
 
   private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
       .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
       .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
       // "deletionWindowDays: 1.5" is a mistake, not 1
-      .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
-      // a key given twice is a mistake; silently keeping the last one hides it
-      .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+      .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
 
   /** Loads {@code file} (may be null: defaults and environment only). */
   public ConfideConfig load(Path file, Map<String, String> environment) {
@@ -99,20 +99,68 @@ public final class ConfigLoader {
     if (!Files.isRegularFile(file)) {
       throw new ConfigException(List.of("config file " + file + ": not found"));
     }
-    try {
-      JsonNode node = yaml.readTree(file.toFile());
-      if (node == null || node.isMissingNode() || node.isNull()) {
+    try (JsonParser parser = yaml.getFactory().createParser(file.toFile())) {
+      JsonToken first = parser.nextToken();
+      if (first == null || first == JsonToken.VALUE_NULL) {
         return yaml.createObjectNode();
       }
-      if (!node.isObject()) {
+      if (first != JsonToken.START_OBJECT) {
         throw new ConfigException(List.of("config file " + file + ": the top level must be a mapping of keys"));
       }
-      return node;
+      return readMapping(parser, file, "");
     } catch (JsonProcessingException e) {
       String where = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")";
       throw new ConfigException(List.of("config file " + file + where + ": not valid YAML: " + e.getOriginalMessage()));
     } catch (IOException e) {
       throw new ConfigException(List.of("config file " + file + ": cannot be read: " + e.getMessage()));
+    }
+  }
+
+  /**
+   * Reads the mapping the parser is at. A section given twice ({@code server:} in two places) is
+   * merged; a value given twice is an error, since silently keeping one of them would hide a mistake.
+   */
+  private ObjectNode readMapping(JsonParser parser, Path file, String path) throws IOException {
+    ObjectNode node = yaml.createObjectNode();
+    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+      String name = parser.currentName();
+      String key = path.isEmpty() ? name : path + "." + name;
+      int line = parser.currentTokenLocation().getLineNr();
+      JsonToken token = parser.nextToken();
+      JsonNode value = token == JsonToken.START_OBJECT ? readMapping(parser, file, key) : yaml.readTree(parser);
+      if (value == null) {
+        value = yaml.nullNode();
+      }
+      JsonNode existing = node.get(name);
+      if (existing == null) {
+        node.set(name, value);
+      } else if (existing instanceof ObjectNode section && (value.isObject() || value.isNull())) {
+        mergeSection(section, value, file, key, line);
+      } else if (existing.isNull() && value.isObject()) {
+        node.set(name, value); // "server:" with nothing under it, then the section
+      } else {
+        throw new ConfigException(List.of(key + ": given twice in config file " + file + " (again on line " + line + ")"));
+      }
+    }
+    return node;
+  }
+
+  private static void mergeSection(ObjectNode target, JsonNode overlay, Path file, String path, int line) {
+    Iterator<Map.Entry<String, JsonNode>> fields = overlay.fields();
+    while (fields.hasNext()) {
+      Map.Entry<String, JsonNode> field = fields.next();
+      String key = path + "." + field.getKey();
+      JsonNode existing = target.get(field.getKey());
+      if (existing == null) {
+        target.set(field.getKey(), field.getValue());
+      } else if (existing instanceof ObjectNode section && (field.getValue().isObject() || field.getValue().isNull())) {
+        mergeSection(section, field.getValue(), file, key, line);
+      } else if (existing.isNull() && field.getValue().isObject()) {
+        target.set(field.getKey(), field.getValue());
+      } else {
+        throw new ConfigException(List.of(key + ": given twice in config file " + file
+            + " (again in the section starting on line " + line + ")"));
+      }
     }
   }
 
@@ -214,6 +262,37 @@ public final class ConfigLoader {
     require(problems, c.loginLimits().perAccountPerMinute() >= 1, "loginLimits.perAccountPerMinute: must be at least 1");
     require(problems, c.loginLimits().perIpPerMinute() >= 1, "loginLimits.perIpPerMinute: must be at least 1");
     require(problems, c.ageGate().minimumAge() >= 13, "ageGate.minimumAge: must be at least 13");
+    java.util.Set<String> names = new java.util.HashSet<>();
+    java.util.Set<String> models = new java.util.HashSet<>();
+    for (int i = 0; i < c.providers().size(); i++) {
+      ConfideConfig.Provider p = c.providers().get(i);
+      String at = "providers[" + i + "]";
+      require(problems, p.name() != null && p.name().matches("[A-Za-z0-9_.-]{1,64}"), at + ".name: must be 1 to 64 letters, digits, '.', '_' or '-'");
+      require(problems, p.name() == null || names.add(p.name()), at + ".name: '" + p.name() + "' is used twice");
+      require(problems, "openai".equals(p.type()), at + ".type: must be openai");
+      require(problems, p.baseUrl() != null && (p.baseUrl().startsWith("http://") || p.baseUrl().startsWith("https://")),
+          at + ".baseUrl: must be an http:// or https:// URL");
+      require(problems, p.models() != null && !p.models().isEmpty(), at + ".models: must list at least one model");
+      if (p.models() != null) {
+        for (String m : p.models()) {
+          require(problems, m != null && !m.isBlank() && models.add(m), at + ".models: '" + m + "' is empty or served twice");
+        }
+      }
+      require(problems, p.shield() == null || java.util.Set.of("off", "redact", "pseudonymize").contains(p.shield()),
+          at + ".shield: must be off, redact or pseudonymize");
+      require(problems, p.connectTimeoutMs() >= 100 && p.readTimeoutMs() >= 100, at + ": timeouts must be at least 100 ms");
+    }
+    require(problems, c.builtinModels().delayMsPerWord() >= 0 && c.builtinModels().delayMsPerWord() <= 1000,
+        "builtinModels.delayMsPerWord: must be between 0 and 1000");
+    for (var limit : java.util.Map.of("rateLimits.perSubject", c.rateLimits().perSubject(), "rateLimits.perApiKey", c.rateLimits().perApiKey()).entrySet()) {
+      require(problems, limit.getValue() != null && limit.getValue().requestsPerMinute() >= 1 && limit.getValue().tokensPerMinute() >= 1,
+          limit.getKey() + ": requestsPerMinute and tokensPerMinute must be at least 1");
+    }
+    if (c.redis().url() != null) {
+      require(problems, c.redis().url().startsWith("redis://") || c.redis().url().startsWith("rediss://"), "redis.url: must be a redis:// URL");
+    }
+    require(problems, c.gateway().maxPromptChars() >= 1000, "gateway.maxPromptChars: must be at least 1000");
+    require(problems, c.gateway().compareThreads() >= 2, "gateway.compareThreads: must be at least 2");
     return problems;
   }
 

@@ -1,5 +1,6 @@
 package dev.confide.http;
 
+import dev.confide.models.ProviderException;
 import dev.confide.problem.Problem;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
@@ -29,11 +30,56 @@ final class ApiErrors {
     Map<String, Object> error = new LinkedHashMap<>();
     error.put("code", code);
     error.put("message", message);
+    if (ctx.path().startsWith("/v1/")) {
+      // OpenAI's error shape: the same object with a type and a param.
+      error.put("type", openAiType(status));
+      error.put("param", null);
+    }
     ctx.attribute(WRITTEN, Boolean.TRUE);
     ctx.status(status).json(Map.of("error", error));
   }
 
   static void write(Context ctx, Problem problem) {
+    if (problem.retryAfterSeconds() != null) {
+      ctx.header("Retry-After", String.valueOf(problem.retryAfterSeconds()));
+    }
     write(ctx, status(problem.kind()), problem.code(), problem.getMessage());
+  }
+
+  /** A failed model provider: 429 stays 429, a refusal is 400, a timeout 504, anything else 502. */
+  static void write(Context ctx, ProviderException failure) {
+    if (failure.retryAfterSeconds() != null) {
+      ctx.header("Retry-After", String.valueOf(failure.retryAfterSeconds()));
+    }
+    write(ctx, status(failure), code(failure), failure.getMessage());
+  }
+
+  static int status(ProviderException failure) {
+    return switch (failure.kind()) {
+      case RATE_LIMITED -> 429;
+      case REJECTED -> 400;
+      case TIMEOUT -> 504;
+      case UPSTREAM_ERROR -> 502;
+    };
+  }
+
+  static String code(ProviderException failure) {
+    return switch (failure.kind()) {
+      case RATE_LIMITED -> "upstream_rate_limited";
+      case REJECTED -> "upstream_rejected";
+      case TIMEOUT -> "upstream_timeout";
+      case UPSTREAM_ERROR -> "upstream_error";
+    };
+  }
+
+  static String openAiType(int status) {
+    return switch (status) {
+      case 401 -> "authentication_error";
+      case 403 -> "permission_error";
+      case 404 -> "not_found_error";
+      case 409 -> "conflict_error";
+      case 429 -> "rate_limit_error";
+      default -> status >= 500 ? "api_error" : "invalid_request_error";
+    };
   }
 }

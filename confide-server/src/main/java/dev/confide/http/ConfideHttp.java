@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.confide.app.Confide;
 import dev.confide.config.ConfideConfig;
+import dev.confide.models.DeltaSink;
+import dev.confide.models.ProviderException;
 import dev.confide.problem.Problem;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
@@ -87,6 +89,8 @@ public final class ConfideHttp implements AutoCloseable {
     c.startup.showOldJavalinVersionWarning = false;
     c.jetty.host = config.server().host();
     c.jetty.port = config.server().port();
+    // Streaming answers hold a thread each: size the pool for a few hundred concurrent streams.
+    c.jetty.threadPool = new org.eclipse.jetty.util.thread.QueuedThreadPool(600, 8, 60_000);
     if (tls) {
       TlsConnector tlsConnector = TlsConnector.fromConfig(config);
       c.jetty.addConnector((server, httpConfig) -> tlsConnector.create(server, httpConfig));
@@ -96,14 +100,19 @@ public final class ConfideHttp implements AutoCloseable {
 
     c.routes.before(this::commonHeaders);
     c.routes.before("/api/*", this::authenticate);
+    c.routes.before("/v1/*", this::authenticate);
     c.routes.after(this::recordMetrics);
 
     new OpsRoutes(confide, metrics).register(c.routes);
     new AuthRoutes(confide, sessionCookie, new LoginThrottle(
         config.loginLimits().perAccountPerMinute(), config.loginLimits().perIpPerMinute())).register(c.routes);
     new AccountRoutes(confide).register(c.routes);
+    new OpenAiRoutes(confide.chat, confide.models, config.gateway().maxPromptChars()).register(c.routes);
+    new ChatRoutes(confide.chat, confide.usage, confide.clock).register(c.routes);
 
     c.routes.exception(Problem.class, (e, ctx) -> ApiErrors.write(ctx, e));
+    c.routes.exception(ProviderException.class, (e, ctx) -> ApiErrors.write(ctx, e));
+    c.routes.exception(DeltaSink.ClientGoneException.class, (e, ctx) -> LOG.debug("client went away on {}", routeOf(ctx)));
     c.routes.exception(HttpResponseException.class, (e, ctx) -> ApiErrors.write(ctx, e.getStatus(),
         codeFor(e.getStatus()), messageFor(e.getStatus())));
     c.routes.exception(Exception.class, (e, ctx) -> {
@@ -227,6 +236,13 @@ public final class ConfideHttp implements AutoCloseable {
       case 413 -> "the body is too large";
       default -> "the request was refused";
     };
+  }
+
+  /** An error event inside an already-started OpenAI stream. */
+  static String openAiErrorJson(ProviderException failure) {
+    int status = ApiErrors.status(failure);
+    return "{\"error\":{\"message\":\"" + failure.getMessage().replace("\"", "'") + "\",\"type\":\""
+        + ApiErrors.openAiType(status) + "\",\"param\":null,\"code\":\"" + ApiErrors.code(failure) + "\"}}";
   }
 
   static Map<String, Object> data(Object list) {

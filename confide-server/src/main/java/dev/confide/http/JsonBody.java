@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.Iterator;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -31,6 +32,18 @@ final class JsonBody {
 
   /** Parses the body as an object whose field names all belong to {@code allowed}. */
   static JsonBody read(Context ctx, Set<String> allowed) {
+    JsonNode node = readTree(ctx);
+    for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
+      String name = names.next();
+      if (!allowed.contains(name)) {
+        throw Problem.invalid("unknown_field", "unknown field '" + printable(name) + "'; allowed: " + String.join(", ", allowed.stream().sorted().toList()));
+      }
+    }
+    return new JsonBody(node);
+  }
+
+  /** Parses the body as a JSON object, with the same errors as {@link #read}. */
+  static JsonNode readTree(Context ctx) {
     JsonNode node;
     try {
       byte[] bytes = ctx.bodyAsBytes();
@@ -47,13 +60,7 @@ final class JsonBody {
     if (node == null || !node.isObject()) {
       throw Problem.invalid("invalid_body", "the body must be a JSON object");
     }
-    for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
-      String name = names.next();
-      if (!allowed.contains(name)) {
-        throw Problem.invalid("unknown_field", "unknown field '" + printable(name) + "'; allowed: " + String.join(", ", allowed.stream().sorted().toList()));
-      }
-    }
-    return new JsonBody(node);
+    return node;
   }
 
   boolean has(String field) {
@@ -77,6 +84,32 @@ final class JsonBody {
 
   Optional<String> optionalString(String field) {
     return has(field) && !isNull(field) ? Optional.of(requiredString(field)) : Optional.empty();
+  }
+
+  List<String> requiredStringList(String field) {
+    JsonNode value = node.get(field);
+    if (value == null || !value.isArray()) {
+      throw Problem.invalid("invalid_type", "field '" + field + "' must be an array of strings");
+    }
+    List<String> list = new java.util.ArrayList<>();
+    for (JsonNode item : value) {
+      if (!item.isTextual()) {
+        throw Problem.invalid("invalid_type", "field '" + field + "' must be an array of strings");
+      }
+      list.add(item.textValue());
+    }
+    return list;
+  }
+
+  Optional<Double> optionalNumber(String field, double min, double max) {
+    JsonNode value = node.get(field);
+    if (value == null || value.isNull()) {
+      return Optional.empty();
+    }
+    if (!value.isNumber() || value.asDouble() < min || value.asDouble() > max) {
+      throw Problem.invalid("invalid_" + field, "field '" + field + "' must be a number from " + min + " to " + max);
+    }
+    return Optional.of(value.asDouble());
   }
 
   LocalDate requiredDate(String field) {
@@ -114,7 +147,7 @@ final class JsonBody {
   }
 
   /** Field names come from the client: cut and strip them before echoing in a message. */
-  private static String printable(String name) {
+  static String printable(String name) {
     String cut = name.length() > 40 ? name.substring(0, 40) + "…" : name;
     return cut.replaceAll("[^\\p{Alnum}_.-]", "?");
   }

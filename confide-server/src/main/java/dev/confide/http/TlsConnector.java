@@ -73,23 +73,32 @@ public final class TlsConnector {
     if (System.getProperty("jdk.tls.namedGroups") == null) {
       System.setProperty("jdk.tls.namedGroups", String.join(",", tls.namedGroups()));
     }
-    try {
-      if (tls.keystore() != null) {
-        String password = System.getenv().getOrDefault(tls.keystorePasswordEnv(), "");
-        return new TlsConnector(load(Path.of(tls.keystore()), password), password, config.server().host(), config.server().port());
+    if (tls.keystore() != null) {
+      Path keystore = Path.of(tls.keystore());
+      String variable = tls.keystorePasswordEnv();
+      String password = variable == null ? "" : System.getenv().getOrDefault(variable, "");
+      try {
+        return new TlsConnector(load(keystore, password), password, config.server().host(), config.server().port());
+      } catch (IOException | GeneralSecurityException | RuntimeException e) {
+        boolean unset = variable != null && System.getenv(variable) == null;
+        throw new IllegalStateException("server.tls.keystore: " + keystore + " is unusable: " + e.getMessage()
+            + (unset ? " (its password is read from the environment variable " + variable + ", which is not set)"
+                : " (its password is read from the environment variable " + variable + ")"), e);
       }
-      Path dir = config.dataPath().resolve("tls");
-      Path store = dir.resolve("self-signed.p12");
-      Path passwordFile = dir.resolve("self-signed.password");
-      if (!Files.exists(store)) {
+    }
+    Path dir = config.dataPath().resolve("tls");
+    Path store = dir.resolve("self-signed.p12");
+    Path passwordFile = dir.resolve("self-signed.password");
+    try {
+      if (!Files.exists(store) || !Files.exists(passwordFile)) {
         writeSelfSigned(dir, store, passwordFile);
       }
       String password = Files.readString(passwordFile).strip();
       return new TlsConnector(load(store, password), password, config.server().host(), config.server().port());
     } catch (IOException e) {
-      throw new UncheckedIOException("TLS keystore unusable: " + e.getMessage(), e);
+      throw new UncheckedIOException("self-signed TLS keystore " + store + " unusable: " + e.getMessage(), e);
     } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("TLS keystore unusable: " + e.getMessage(), e);
+      throw new IllegalStateException("self-signed TLS keystore " + store + " unusable: " + e.getMessage(), e);
     }
   }
 
@@ -97,6 +106,11 @@ public final class TlsConnector {
     SslContextFactory.Server ssl = new SslContextFactory.Server();
     ssl.setKeyStore(keyStore);
     ssl.setKeyStorePassword(password);
+    try {
+      ssl.setCertAlias(keyAlias(keyStore));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
     ssl.setIncludeProtocols(PROTOCOLS);
     ssl.setIncludeCipherSuites(CIPHER_SUITES);
     ssl.setUseCipherSuitesOrder(true);
@@ -116,7 +130,7 @@ public final class TlsConnector {
   /** The certificate served, for clients (and tests) that pin it. */
   public X509Certificate certificate() {
     try {
-      return (X509Certificate) keyStore.getCertificate(keyStore.aliases().nextElement());
+      return (X509Certificate) keyStore.getCertificate(keyAlias(keyStore));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }
@@ -127,7 +141,18 @@ public final class TlsConnector {
     try (InputStream in = Files.newInputStream(path)) {
       store.load(in, password.toCharArray());
     }
+    keyAlias(store);
     return store;
+  }
+
+  /** The entry served: the first one with a private key (a keystore may also hold CA certificates). */
+  private static String keyAlias(KeyStore store) throws GeneralSecurityException {
+    for (String alias : java.util.Collections.list(store.aliases())) {
+      if (store.isKeyEntry(alias)) {
+        return alias;
+      }
+    }
+    throw new GeneralSecurityException("the keystore holds no private key with its certificate");
   }
 
   private static void writeSelfSigned(Path dir, Path store, Path passwordFile) throws IOException, GeneralSecurityException {
