@@ -8,12 +8,14 @@ import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.UUID;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.argument.AbstractArgumentFactory;
 import org.jdbi.v3.core.argument.Argument;
 import org.jdbi.v3.core.config.ConfigRegistry;
+import org.jdbi.v3.core.statement.StatementExceptions;
 
 /** The connection pool and JDBI over it, migrated to the current schema on open. */
 public final class Database implements AutoCloseable {
@@ -31,6 +33,10 @@ public final class Database implements AutoCloseable {
     this.jdbi = Jdbi.create(dataSource);
     // Timestamps always cross the driver as UTC OffsetDateTime so H2 and PostgreSQL agree.
     jdbi.registerArgument(new InstantArgumentFactory());
+    // A null UUID must reach PostgreSQL untyped (not as varchar) to fit a uuid column.
+    jdbi.registerArgument(new UuidArgumentFactory());
+    // Exception messages carry the statement only, never its bound values: they end up in logs.
+    jdbi.getConfig(StatementExceptions.class).setMessageRendering(StatementExceptions.MessageRendering.SHORT_STATEMENT);
     jdbi.registerColumnMapper(Instant.class, (rs, column, ctx) -> {
       OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
       return value == null ? null : value.toInstant();
@@ -88,6 +94,17 @@ public final class Database implements AutoCloseable {
   @Override
   public void close() {
     dataSource.close();
+  }
+
+  private static final class UuidArgumentFactory extends AbstractArgumentFactory<UUID> {
+    UuidArgumentFactory() {
+      super(Types.OTHER);
+    }
+
+    @Override
+    protected Argument build(UUID value, ConfigRegistry config) {
+      return (position, statement, ctx) -> statement.setObject(position, value);
+    }
   }
 
   private static final class InstantArgumentFactory extends AbstractArgumentFactory<Instant> {

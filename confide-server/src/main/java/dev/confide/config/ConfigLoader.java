@@ -59,6 +59,7 @@ public final class ConfigLoader {
       merge(tree, readFile(file));
     }
     Map<String, String> fromEnvironment = applyEnvironment(tree, environment);
+    fillProviderDefaults(tree);
     try {
       ConfideConfig config = bind(tree);
       List<String> problems = validate(config);
@@ -76,6 +77,31 @@ public final class ConfigLoader {
     int colon = problem.indexOf(':');
     String variable = colon < 0 ? null : fromEnvironment.get(problem.substring(0, colon));
     return variable == null ? problem : problem + " (set by environment variable " + variable + ")";
+  }
+
+  private static final ObjectMapper DEFAULT_VALUES = new ObjectMapper();
+
+  /** List items get no defaults from the merge, so each provider's optional keys are filled here. */
+  private static void fillProviderDefaults(ObjectNode tree) {
+    JsonNode providers = tree.get("providers");
+    if (providers == null || providers.isNull()) {
+      tree.putArray("providers");
+      return;
+    }
+    Map<String, Object> defaults = Map.of("type", "openai", "country", "unknown", "baa", false, "shield", "off",
+        "connectTimeoutMs", 5000, "readTimeoutMs", 60000);
+    for (JsonNode provider : providers) {
+      if (provider instanceof ObjectNode p) {
+        if (!p.has("apiKeyEnv")) {
+          p.putNull("apiKeyEnv");
+        }
+        defaults.forEach((key, value) -> {
+          if (!p.has(key)) {
+            p.set(key, DEFAULT_VALUES.valueToTree(value));
+          }
+        });
+      }
+    }
   }
 
   /** Defaults plus environment, with the file named by {@code CONFIDE_CONFIG} when set. */

@@ -225,14 +225,44 @@ class ConfigLoaderTest {
   }
 
   @Test
-  void aDuplicateKeyIsReportedRatherThanSilentlyOverwritten() throws IOException {
+  void aValueGivenTwiceIsReportedRatherThanSilentlyOverwritten() throws IOException {
     Path file = write("""
         server:
           port: 9090
           port: 9091
         """);
 
-    assertThat(problems(file, Map.of())).singleElement().asString().contains("port").contains("line 3");
+    assertThat(problems(file, Map.of())).singleElement().asString()
+        .startsWith("server.port: given twice").contains("line 3");
+  }
+
+  @Test
+  void aSectionGivenTwiceIsMergedButNotItsValues() throws IOException {
+    Path merged = write("""
+        server:
+          port: 9090
+        keys:
+          deletionWindowDays: 7
+        server:
+          host: 0.0.0.0
+        """);
+
+    ConfideConfig config = loader.load(merged, Map.of());
+
+    // a later section adds to an earlier one; before, the second "server:" replaced the first whole
+    assertThat(config.server().port()).isEqualTo(9090);
+    assertThat(config.server().host()).isEqualTo("0.0.0.0");
+
+    Path conflicting = write("""
+        server:
+          tls:
+            hstsMaxAgeSeconds: 600
+        server:
+          tls:
+            hstsMaxAgeSeconds: 900
+        """);
+    assertThat(problems(conflicting, Map.of())).singleElement().asString()
+        .startsWith("server.tls.hstsMaxAgeSeconds: given twice").contains("line 4");
   }
 
   @Test

@@ -215,17 +215,32 @@ class TlsTest {
 
     assertThat(p521.handshakeSucceeded()).as(p521.output).isTrue();
     assertThat(p521.output).contains("Protocol version: TLSv1.3");
-    assertThat(p521.output).containsPattern("(Server Temp Key: ECDH, P-521|Negotiated TLS1.3 group: secp521r1)");
+    // openssl 3.0 prints "Server Temp Key: ECDH, secp521r1, 521 bits"; other versions "P-521" or a
+    // "Negotiated TLS1.3 group" line
+    assertThat(p521.output).containsPattern("(Server Temp Key: ECDH, (P-521|secp521r1), 521 bits|Negotiated TLS1.3 group: secp521r1)");
     assertThat(p521.output).contains("Signature type: ECDSA").contains("Hash used: SHA512");
   }
 
   @Test
-  void tls12PrefersP521ForKeyExchange() {
-    // openssl lists X25519 and P-256 before P-521; the server's preference decides in TLS 1.2
-    OpenSsl tls12 = openssl("-groups", "X25519:P-256:P-384:P-521", "-tls1_2");
+  void keyExchangeOverP521WithTls12() {
+    OpenSsl p521 = openssl("-groups", "P-521", "-tls1_2");
 
-    assertThat(tls12.handshakeSucceeded()).as(tls12.output).isTrue();
-    assertThat(tls12.output).contains("Protocol version: TLSv1.2").contains("Server Temp Key: ECDH, P-521");
+    assertThat(p521.handshakeSucceeded()).as(p521.output).isTrue();
+    assertThat(p521.output).contains("Protocol version: TLSv1.2")
+        .containsPattern("Server Temp Key: ECDH, (P-521|secp521r1), 521 bits");
+  }
+
+  @Test
+  void onlyTheConfiguredGroupsAreOfferedForKeyExchange() {
+    // X448 is enabled in the JDK by default but not in server.tls.namedGroups
+    assertThat(server.config.server().tls().namedGroups()).doesNotContain("x448");
+    OpenSsl x448 = openssl("-groups", "X448", "-tls1_3");
+
+    assertThat(x448.handshakeSucceeded()).as(x448.output).isFalse();
+    assertThat(x448.output).as("the server refused with an alert").contains("SSL alert number");
+
+    OpenSsl control = openssl("-groups", "X448:P-521", "-tls1_3");
+    assertThat(control.handshakeSucceeded()).as(control.output).isTrue();
   }
 
   @Test

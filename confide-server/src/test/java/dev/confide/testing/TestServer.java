@@ -1,6 +1,8 @@
 package dev.confide.testing;
 
 import dev.confide.app.Confide;
+import dev.confide.chat.DecisionEvent;
+import dev.confide.crypto.KeyRotation;
 import dev.confide.config.ConfideConfig;
 import dev.confide.config.ConfigLoader;
 import dev.confide.http.ConfideHttp;
@@ -22,11 +24,12 @@ public final class TestServer implements AutoCloseable {
   public final ConfideHttp http;
   private final TestBackend.Location location;
 
-  private TestServer(TestBackend.Location location, ConfideConfig config, MutableClock clock, boolean tls) {
+  private TestServer(TestBackend.Location location, ConfideConfig config, MutableClock clock, boolean tls,
+      DecisionEvent.Listener decisions) {
     this.location = location;
     this.config = config;
     this.clock = clock;
-    this.confide = Confide.open(config, clock);
+    this.confide = Confide.open(config, clock, KeyRotation.Observer.NONE, decisions);
     this.http = ConfideHttp.start(confide, tls);
   }
 
@@ -35,10 +38,14 @@ public final class TestServer implements AutoCloseable {
   }
 
   public static TestServer start(TestBackend backend, Path tmp, String extraYaml, boolean tls) {
+    return start(backend, tmp, extraYaml, tls, DecisionEvent.Listener.NONE);
+  }
+
+  public static TestServer start(TestBackend backend, Path tmp, String extraYaml, boolean tls, DecisionEvent.Listener decisions) {
     TestBackend.Location location = backend.newLocation(tmp);
     try {
       return new TestServer(location, config(location, tmp, extraYaml),
-          MutableClock.at("2026-11-02T10:00:00Z"), tls);
+          MutableClock.at("2026-11-02T10:00:00Z"), tls, decisions);
     } catch (RuntimeException e) {
       location.close();
       throw e;
@@ -55,6 +62,9 @@ public final class TestServer implements AutoCloseable {
           passwords:
             memoryKib: 8192
             iterations: 1
+          builtinModels:
+            enabled: true
+            delayMsPerWord: 0
           """ + extraYaml);
       Map<String, String> env = new HashMap<>();
       env.put("CONFIDE_DATA_DIR", tmp.resolve("data").toString());
