@@ -69,6 +69,10 @@ def main(path):
               f"(time spent in each kind of insert only)")
         print(f"  -> sealed/plain on {backend}: {sealed / plain:.3f} "
               f"(per iteration: {', '.join(f'{r:.3f}' for r in ratios)})")
+        extra = 1e6 / sealed - 1e6 / plain
+        seal = sm["sealNanos"]["score"] / sm["sealedRows"]["score"] / 1e3 if "sealNanos" in sm else float("nan")
+        print(f"     per row: plain {1e6 / plain:.2f} us, sealed {1e6 / sealed:.2f} us "
+              f"(+{extra:.2f} us, of which {seal:.2f} us inside seal())")
 
 
 if __name__ == "__main__":

@@ -55,6 +55,7 @@ public final class TestServer implements AutoCloseable {
   /** The configuration a test server uses, through the real loader (file plus environment). */
   public static ConfideConfig config(TestBackend.Location location, Path tmp, String extraYaml) {
     try {
+      Files.createDirectories(tmp);
       Path file = tmp.resolve("confide-test.yaml");
       Files.writeString(file, """
           server:
@@ -77,6 +78,11 @@ public final class TestServer implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** Where this server's database is (owned by the server: closed with it). */
+  public TestBackend.Location location() {
+    return location;
   }
 
   public String baseUrl() {

@@ -1,0 +1,94 @@
+package dev.confide.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.confide.app.Confide;
+import dev.confide.problem.Problem;
+import dev.confide.usage.UsageLedger;
+import java.io.PrintWriter;
+import java.time.YearMonth;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "usage", mixinStandardHelpOptions = true, description = "Usage and billing summaries.",
+    subcommands = {UsageCommand.Export.class})
+final class UsageCommand implements Runnable {
+  @ParentCommand
+  ConfideCommand parent;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  @Command(name = "export", mixinStandardHelpOptions = true,
+      description = "Per-subject usage totals for one month (UTC), for an external payment processor's metered billing."
+          + " Subjects appear under a stable pseudonym, never their id.")
+  static final class Export implements Callable<Integer> {
+    @ParentCommand
+    UsageCommand usage;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--period", required = true, paramLabel = "YYYY-MM", description = "The month, e.g. 2026-11.")
+    String period;
+
+    @Option(names = "--format", defaultValue = "csv", paramLabel = "csv|json", description = "Output format (default: csv).")
+    String format;
+
+    @Override
+    public Integer call() throws Exception {
+      YearMonth month;
+      try {
+        month = YearMonth.parse(period);
+      } catch (DateTimeParseException e) {
+        throw Problem.invalid("invalid_period", "--period must be a month as YYYY-MM");
+      }
+      if (!format.equals("csv") && !format.equals("json")) {
+        throw Problem.invalid("invalid_format", "--format must be csv or json");
+      }
+      PrintWriter out = spec.commandLine().getOut();
+      try (Confide confide = usage.parent.openEngine()) {
+        List<UsageLedger.BillingLine> lines = confide.usage.billing(month);
+        if (format.equals("csv")) {
+          out.println("period,subject,model,requests,prompt_tokens,completion_tokens,total_tokens");
+          for (UsageLedger.BillingLine l : lines) {
+            out.printf("%s,%s,%s,%d,%d,%d,%d%n", month, l.subject(), csv(l.model()), l.requests(), l.promptTokens(),
+                l.completionTokens(), l.promptTokens() + l.completionTokens());
+          }
+        } else {
+          Map<String, Object> body = new LinkedHashMap<>();
+          body.put("period", month.toString());
+          body.put("lines", lines.stream().map(l -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("subject", l.subject());
+            m.put("model", l.model());
+            m.put("requests", l.requests());
+            m.put("promptTokens", l.promptTokens());
+            m.put("completionTokens", l.completionTokens());
+            m.put("totalTokens", l.promptTokens() + l.completionTokens());
+            return m;
+          }).toList());
+          out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(body));
+        }
+      }
+      out.flush();
+      return 0;
+    }
+
+    private static String csv(String value) {
+      return value.contains(",") || value.contains("\"") ? "\"" + value.replace("\"", "\"\"") + "\"" : value;
+    }
+  }
+}
