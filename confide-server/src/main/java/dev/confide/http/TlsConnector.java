@@ -80,10 +80,10 @@ public final class TlsConnector {
       try {
         return new TlsConnector(load(keystore, password), password, config.server().host(), config.server().port());
       } catch (IOException | GeneralSecurityException | RuntimeException e) {
-        boolean unset = variable != null && System.getenv(variable) == null;
-        throw new IllegalStateException("server.tls.keystore: " + keystore + " is unusable: " + e.getMessage()
-            + (unset ? " (its password is read from the environment variable " + variable + ", which is not set)"
-                : " (its password is read from the environment variable " + variable + ")"), e);
+        String hint = variable == null ? ""
+            : " (its password is read from the environment variable " + variable
+                + (System.getenv(variable) == null ? ", which is not set)" : ")");
+        throw new IllegalStateException("server.tls.keystore: " + keystore + " is unusable: " + e.getMessage() + hint, e);
       }
     }
     Path dir = config.dataPath().resolve("tls");

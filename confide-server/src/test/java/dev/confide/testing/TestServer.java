@@ -30,7 +30,12 @@ public final class TestServer implements AutoCloseable {
     this.config = config;
     this.clock = clock;
     this.confide = Confide.open(config, clock, KeyRotation.Observer.NONE, decisions);
-    this.http = ConfideHttp.start(confide, tls);
+    try {
+      this.http = ConfideHttp.start(confide, tls);
+    } catch (RuntimeException e) {
+      confide.close();
+      throw e;
+    }
   }
 
   public static TestServer start(TestBackend backend, Path tmp) {
