@@ -132,7 +132,7 @@ public final class Conversations {
       MessageRow current = m;
       List<MessageRow> siblings = all.values().stream()
           .filter(o -> java.util.Objects.equals(o.parent(), current.parent()) && o.role().equals(current.role()))
-          .sorted(java.util.Comparator.comparing(MessageRow::createdAt).thenComparing(MessageRow::id))
+          .sorted(java.util.Comparator.comparingLong(MessageRow::seq))
           .toList();
       turns.add(new ConversationView.Turn(m.open(sealer, conversation), siblings.indexOf(m) + 1, siblings.size(), ratings.get(m.id())));
     }
@@ -196,7 +196,9 @@ public final class Conversations {
     return FieldRef.of("messages", "content", message);
   }
 
-  private record MessageRow(UUID id, UUID parent, String role, byte[] content, String model, String status, Instant createdAt) {
+  /** {@code seq} orders versions by insertion, even when two share a timestamp. */
+  private record MessageRow(UUID id, long seq, UUID parent, String role, byte[] content, String model, String status,
+      Instant createdAt) {
     StoredMessage open(Sealer sealer, UUID conversation) {
       return new StoredMessage(id, conversation, parent, role, sealer.openString(contentField(id), content), model, status, createdAt);
     }
@@ -205,11 +207,11 @@ public final class Conversations {
   private Map<UUID, MessageRow> rows(UUID subject, UUID conversation) {
     Map<UUID, MessageRow> rows = new HashMap<>();
     jdbi.useHandle(h -> h.createQuery("""
-            SELECT id, parent_id, role, content_sealed, model, status, created_at
+            SELECT id, seq, parent_id, role, content_sealed, model, status, created_at
             FROM messages WHERE conversation_id = :c AND subject_id = :s""")
         .bind("c", conversation).bind("s", subject)
-        .map((rs, ctx) -> new MessageRow(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3),
-            rs.getBytes(4), rs.getString(5), rs.getString(6), instant(rs.getObject(7, OffsetDateTime.class))))
+        .map((rs, ctx) -> new MessageRow(rs.getObject(1, UUID.class), rs.getLong(2), rs.getObject(3, UUID.class), rs.getString(4),
+            rs.getBytes(5), rs.getString(6), rs.getString(7), instant(rs.getObject(8, OffsetDateTime.class))))
         .forEach(r -> rows.put(r.id(), r)));
     return rows;
   }

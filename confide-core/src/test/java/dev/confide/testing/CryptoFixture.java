@@ -1,11 +1,10 @@
 package dev.confide.testing;
 
 import com.google.crypto.tink.Aead;
-import com.google.crypto.tink.aead.PredefinedAeadParameters;
-import com.google.crypto.tink.prf.PredefinedPrfParameters;
 import com.google.crypto.tink.prf.PrfSet;
 import dev.confide.crypto.BlindIndex;
 import dev.confide.crypto.CookieSealer;
+import dev.confide.crypto.KeyHierarchy;
 import dev.confide.crypto.KeyRotation;
 import dev.confide.crypto.Keyring;
 import dev.confide.crypto.RootKeys;
@@ -23,6 +22,7 @@ public final class CryptoFixture implements AutoCloseable {
   public final Path keyFile;
   public final MutableClock clock;
   public final Aead rootKey;
+  public final KeyHierarchy keys;
   public final Keyring<Aead> keyEncryption;
   public final Keyring<Aead> cookieKeys;
   public final Keyring<PrfSet> blindIndexKeys;
@@ -36,13 +36,13 @@ public final class CryptoFixture implements AutoCloseable {
     this.clock = clock;
     this.database = Database.open(location.settings());
     this.rootKey = RootKeys.open(RootKeys.defaultUri(keyFile.getParent()), List.of());
-    var jdbi = database.jdbi();
-    this.keyEncryption = Keyring.open(Keyring.KEY_ENCRYPTION, PredefinedAeadParameters.AES256_GCM, Aead.class, jdbi, rootKey, clock);
-    this.cookieKeys = Keyring.open(Keyring.COOKIES, PredefinedAeadParameters.AES256_GCM, Aead.class, jdbi, rootKey, clock);
-    this.blindIndexKeys = Keyring.open(Keyring.BLIND_INDEX, PredefinedPrfParameters.HMAC_SHA256_PRF, PrfSet.class, jdbi, rootKey, clock);
-    this.subjectKeys = new SubjectKeys(jdbi, keyEncryption, clock, Duration.ofSeconds(60));
-    this.cookieSealer = new CookieSealer(cookieKeys, clock);
-    this.blindIndex = new BlindIndex(blindIndexKeys);
+    this.keys = KeyHierarchy.open(database.jdbi(), rootKey, clock, Duration.ofSeconds(60));
+    this.keyEncryption = keys.keyEncryption();
+    this.cookieKeys = keys.cookieKeys();
+    this.blindIndexKeys = keys.blindIndexKeys();
+    this.subjectKeys = keys.subjectKeys();
+    this.cookieSealer = keys.cookieSealer();
+    this.blindIndex = keys.blindIndex();
   }
 
   public static CryptoFixture open(TestBackend backend, Path tempDir, MutableClock clock) throws GeneralSecurityException {
@@ -61,7 +61,7 @@ public final class CryptoFixture implements AutoCloseable {
   }
 
   public KeyRotation rotation(Duration deletionWindow, KeyRotation.Observer observer) {
-    return new KeyRotation(keyEncryption, subjectKeys, cookieSealer, clock, deletionWindow, 2, observer);
+    return keys.rotation(deletionWindow, 2, observer);
   }
 
   @Override

@@ -1,8 +1,6 @@
 package dev.confide.app;
 
 import com.google.crypto.tink.Aead;
-import com.google.crypto.tink.aead.PredefinedAeadParameters;
-import com.google.crypto.tink.prf.PredefinedPrfParameters;
 import com.google.crypto.tink.prf.PrfSet;
 import dev.confide.analytics.AnonymousEvents;
 import dev.confide.chat.ChatService;
@@ -29,6 +27,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import dev.confide.crypto.BlindIndex;
 import dev.confide.crypto.CookieSealer;
+import dev.confide.crypto.KeyHierarchy;
 import dev.confide.crypto.KeyRotation;
 import dev.confide.crypto.Keyring;
 import dev.confide.crypto.RootKeys;
@@ -90,12 +89,13 @@ public final class Confide implements AutoCloseable {
       Aead rootKey = RootKeys.open(
           config.keys().rootKeyUri() != null ? config.keys().rootKeyUri() : RootKeys.defaultUri(dataDir), List.of());
       var jdbi = database.jdbi();
-      this.keyEncryption = Keyring.open(Keyring.KEY_ENCRYPTION, PredefinedAeadParameters.AES256_GCM, Aead.class, jdbi, rootKey, clock);
-      this.cookieKeys = Keyring.open(Keyring.COOKIES, PredefinedAeadParameters.AES256_GCM, Aead.class, jdbi, rootKey, clock);
-      this.blindIndexKeys = Keyring.open(Keyring.BLIND_INDEX, PredefinedPrfParameters.HMAC_SHA256_PRF, PrfSet.class, jdbi, rootKey, clock);
-      this.subjectKeys = new SubjectKeys(jdbi, keyEncryption, clock, Duration.ofSeconds(config.keys().subjectKeyCacheSeconds()));
-      this.cookieSealer = new CookieSealer(cookieKeys, clock);
-      this.blindIndex = new BlindIndex(blindIndexKeys);
+      KeyHierarchy keys = KeyHierarchy.open(jdbi, rootKey, clock, Duration.ofSeconds(config.keys().subjectKeyCacheSeconds()));
+      this.keyEncryption = keys.keyEncryption();
+      this.cookieKeys = keys.cookieKeys();
+      this.blindIndexKeys = keys.blindIndexKeys();
+      this.subjectKeys = keys.subjectKeys();
+      this.cookieSealer = keys.cookieSealer();
+      this.blindIndex = keys.blindIndex();
       PasswordHasher hasher = new PasswordHasher(new PasswordHasher.Settings(
           config.passwords().memoryKib(), config.passwords().iterations(), config.passwords().parallelism()));
       this.accounts = new Accounts(jdbi, subjectKeys, blindIndex, hasher, new AgeGate(config.ageGate().minimumAge(), clock), clock);
@@ -103,8 +103,8 @@ public final class Confide implements AutoCloseable {
       this.apiKeys = new ApiKeys(jdbi, subjectKeys, clock);
       this.staff = new StaffDirectory(jdbi, subjectKeys, blindIndex, hasher, clock);
       this.leases = new JobLeases(jdbi, clock);
-      this.keyRotation = new KeyRotation(keyEncryption, subjectKeys, cookieSealer, clock,
-          Duration.ofDays(config.keys().deletionWindowDays()), config.keys().rotationBatchSize(), rotationObserver);
+      this.keyRotation = keys.rotation(Duration.ofDays(config.keys().deletionWindowDays()),
+          config.keys().rotationBatchSize(), rotationObserver);
       this.models = new ModelCatalog(providers(config));
       this.usage = new UsageLedger(jdbi, blindIndex, clock);
       this.analytics = new AnonymousEvents(jdbi, clock);

@@ -81,13 +81,7 @@ final class AccountRoutes {
 
   private void revokeKey(Context ctx) {
     UUID subject = ConfideHttp.principal(ctx).subject();
-    UUID id;
-    try {
-      id = UUID.fromString(ctx.pathParam("id"));
-    } catch (IllegalArgumentException e) {
-      throw Problem.notFound("no such API key");
-    }
-    confide.apiKeys.revoke(subject, id);
+    confide.apiKeys.revoke(subject, PathIds.uuid(ctx, "API key"));
     ctx.status(204);
   }
 

@@ -242,11 +242,7 @@ final class ChatRoutes {
   }
 
   private static UUID id(Context ctx, String what) {
-    try {
-      return UUID.fromString(ctx.pathParam("id"));
-    } catch (IllegalArgumentException e) {
-      throw Problem.notFound("no such " + what);
-    }
+    return PathIds.uuid(ctx, what);
   }
 
   private static int intParam(Context ctx, String name, int fallback, int min, int max) {

@@ -80,8 +80,10 @@ class ChatApiTest {
       ApiClient ada = signedUp(server, "delete@example.com");
       String secret = ada.post("/api/keys", Map.of()).json().get("secret").asText();
       String one = turn(ada, null, "chat one", "builtin-echo").get("conversationId").asText();
+      server.clock.advance(java.time.Duration.ofSeconds(1));
       String two = turn(ada, null, "chat two", "builtin-echo").get("conversationId").asText();
       JsonNode answer = turn(ada, two, "more", "builtin-echo");
+      server.clock.advance(java.time.Duration.ofSeconds(1));
       String three = turn(ada, null, "chat three", "builtin-echo").get("conversationId").asText();
 
       assertThat(ada.delete("/api/conversations/" + one).status()).isEqualTo(204);
