@@ -10,6 +10,10 @@ import dev.confide.models.ModelProvider;
 import dev.confide.models.ProviderException;
 import dev.confide.models.TokenCounter;
 import dev.confide.models.TokenUsage;
+import dev.confide.pii.PiiShield;
+import dev.confide.pii.Pseudonymizer;
+import dev.confide.pii.ShieldMode;
+import dev.confide.pii.ShieldPolicy;
 import dev.confide.problem.Problem;
 import dev.confide.usage.RateLimiter;
 import dev.confide.usage.UsageLedger;
@@ -21,7 +25,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import org.jdbi.v3.core.Jdbi;
@@ -108,11 +111,13 @@ public final class ChatService {
   private final DecisionEvent.Listener decisions;
   private final ExecutorService compareExecutor;
   private final boolean blindComparisons;
+  private final PiiShield shield;
+  private final ShieldPolicy shieldPolicy;
   private final Clock clock;
 
   public ChatService(Jdbi jdbi, Conversations conversations, ModelCatalog catalog, TokenCounter tokens, RateLimiter limiter,
       UsageLedger usage, AnonymousEvents analytics, DecisionEvent.Listener decisions, ExecutorService compareExecutor,
-      boolean blindComparisons, Clock clock) {
+      boolean blindComparisons, PiiShield shield, ShieldPolicy shieldPolicy, Clock clock) {
     this.jdbi = jdbi;
     this.conversations = conversations;
     this.catalog = catalog;
@@ -123,6 +128,8 @@ public final class ChatService {
     this.decisions = decisions;
     this.compareExecutor = compareExecutor;
     this.blindComparisons = blindComparisons;
+    this.shield = shield;
+    this.shieldPolicy = shieldPolicy;
     this.clock = clock;
   }
 
@@ -246,12 +253,21 @@ public final class ChatService {
       conversations.moveHead(h, conversation, id);
       return id;
     });
-    CompletableFuture<Outcome> a = CompletableFuture.supplyAsync(() -> call(providerA, ChatRequest.of(pair.get(0), context)), compareExecutor);
-    CompletableFuture<Outcome> b = CompletableFuture.supplyAsync(() -> call(providerB, ChatRequest.of(pair.get(1), context)), compareExecutor);
+    Shielded shieldedA;
+    Shielded shieldedB;
+    try {
+      shieldedA = shield(caller, providerA, ChatRequest.of(pair.get(0), context), admissionA);
+    } catch (Problem e) {
+      limiter.settle(admissionB, 0);
+      throw e;
+    }
+    shieldedB = shield(caller, providerB, ChatRequest.of(pair.get(1), context), admissionB);
+    CompletableFuture<Outcome> a = CompletableFuture.supplyAsync(() -> invoke(providerA, shieldedA, DeltaSink.IGNORE), compareExecutor);
+    CompletableFuture<Outcome> b = CompletableFuture.supplyAsync(() -> invoke(providerB, shieldedB, DeltaSink.IGNORE), compareExecutor);
     Outcome outA = a.join();
     Outcome outB = b.join();
-    UUID answerA = storeAnswer(caller, conversation, prompt, pair.get(0), providerA, context, outA, admissionA, started, false);
-    UUID answerB = storeAnswer(caller, conversation, prompt, pair.get(1), providerB, context, outB, admissionB, started, false);
+    UUID answerA = storeAnswer(caller, conversation, prompt, pair.get(0), providerA, context, outA, admissionA, started, false, shieldedA);
+    UUID answerB = storeAnswer(caller, conversation, prompt, pair.get(1), providerB, context, outB, admissionB, started, false, shieldedB);
     if (outA.failure() != null) {
       throw outA.failure();
     }
@@ -361,17 +377,9 @@ public final class ChatService {
   private Answer answer(Caller caller, UUID conversation, UUID userMessage, List<ChatMessage> context, String model,
       ModelProvider provider, Options options, DeltaSink sink, RateLimiter.Admission admission, long started) {
     ChatRequest request = new ChatRequest(model, context, options.temperature(), options.topP(), options.maxTokens());
-    TimedSink timed = new TimedSink(sink);
-    Outcome outcome;
-    try {
-      outcome = new Outcome(provider.complete(request, timed), null, null, timed.firstNanos);
-    } catch (ProviderException e) {
-      outcome = new Outcome(null, e, null, timed.firstNanos);
-    } catch (DeltaSink.ClientGoneException e) {
-      outcome = new Outcome(null, null, e, timed.firstNanos);
-      outcome = outcome.withPartial(timed.received.toString());
-    }
-    UUID stored = storeAnswer(caller, conversation, userMessage, model, provider, context, outcome, admission, started, true);
+    Shielded shielded = shield(caller, provider, request, admission);
+    Outcome outcome = invoke(provider, shielded, sink);
+    UUID stored = storeAnswer(caller, conversation, userMessage, model, provider, context, outcome, admission, started, true, shielded);
     if (outcome.failure() != null) {
       throw outcome.failure();
     }
@@ -382,9 +390,63 @@ public final class ChatService {
     return new Answer(conversation, userMessage, stored, model, outcome.completion(), counted);
   }
 
+  /** A request as it will leave for the provider: shielded as the policy says, with the means to restore. */
+  private record Shielded(ChatRequest request, PiiShield.Shielded result) {
+    Pseudonymizer pseudonymizer() {
+      return result.pseudonymizer();
+    }
+
+    String counts() {
+      StringBuilder out = new StringBuilder();
+      result.counts().forEach((type, n) -> out.append(out.length() == 0 ? "" : ";").append(type).append('=').append(n));
+      return out.toString();
+    }
+  }
+
+  /** Runs the shield; when it cannot run, the request is refused (fail closed) and recorded so. */
+  private Shielded shield(Caller caller, ModelProvider provider, ChatRequest request, RateLimiter.Admission admission) {
+    ShieldMode mode = shieldPolicy.decide(caller.subject(), provider.description());
+    PiiShield.Shielded result;
+    try {
+      result = shield.apply(request.messages().stream().map(ChatMessage::content).toList(), mode);
+    } catch (Problem e) {
+      limiter.settle(admission, 0);
+      usage.record(new UsageRecord(caller.subject(), caller.apiKeyId(), caller.endpoint(), request.model(),
+          provider.description().name(), 0, 0, 0, 0, 0, null, "shield_failed", clock.instant(), mode.wireName(), null));
+      throw e;
+    }
+    List<ChatMessage> outgoing = new ArrayList<>(request.messages().size());
+    for (int i = 0; i < request.messages().size(); i++) {
+      outgoing.add(new ChatMessage(request.messages().get(i).role(), result.texts().get(i)));
+    }
+    return new Shielded(new ChatRequest(request.model(), outgoing, request.temperature(), request.topP(), request.maxTokens()), result);
+  }
+
+  /** Calls the provider; placeholders in the answer are restored, also inside streamed chunks. */
+  private Outcome invoke(ModelProvider provider, Shielded shielded, DeltaSink sink) {
+    TimedSink timed = new TimedSink(sink);
+    Pseudonymizer pseudonymizer = shielded.pseudonymizer();
+    Pseudonymizer.Restorer restorer = pseudonymizer == null ? null : pseudonymizer.restorer(timed::accept);
+    try {
+      Completion completion = provider.complete(shielded.request(), restorer == null ? timed : restorer::accept);
+      if (restorer != null) {
+        restorer.finish();
+        completion = new Completion(pseudonymizer.restore(completion.content()), completion.finishReason(), completion.usage());
+      }
+      return new Outcome(completion, null, null, timed.firstNanos);
+    } catch (ProviderException e) {
+      ProviderException restored = pseudonymizer == null ? e
+          : new ProviderException(e.kind(), e.getMessage(), pseudonymizer.restore(e.partial()), e.retryAfterSeconds(), e);
+      return new Outcome(null, restored, null, timed.firstNanos);
+    } catch (DeltaSink.ClientGoneException e) {
+      return new Outcome(null, null, e, timed.firstNanos).withPartial(timed.received.toString());
+    }
+  }
+
   /** Stores an answer (or what arrived of it), records usage, settles the token bucket. */
   private UUID storeAnswer(Caller caller, UUID conversation, UUID parent, String model, ModelProvider provider,
-      List<ChatMessage> context, Outcome outcome, RateLimiter.Admission admission, long started, boolean moveHead) {
+      List<ChatMessage> context, Outcome outcome, RateLimiter.Admission admission, long started, boolean moveHead,
+      Shielded shielded) {
     String content = outcome.completion() != null ? outcome.completion().content()
         : outcome.failure() != null ? outcome.failure().partial() : outcome.partial();
     String status = outcome.completion() != null ? "complete" : outcome.failure() != null ? "failed" : "partial";
@@ -407,7 +469,7 @@ public final class ChatService {
         counted.promptTokens(), counted.completionTokens(), (now - started) / 1_000_000,
         outcome.firstNanos() == null ? null : (outcome.firstNanos() - started) / 1_000_000,
         outcome.completion() != null ? "ok" : outcome.gone() != null ? "client_closed" : statusOf(outcome.failure()),
-        clock.instant()));
+        clock.instant(), shielded.result().mode().wireName(), shielded.counts()));
     return stored;
   }
 
@@ -417,7 +479,7 @@ public final class ChatService {
       return limiter.admit(caller.subject(), caller.apiKeyId(), estimate);
     } catch (Problem e) {
       usage.record(new UsageRecord(caller.subject(), caller.apiKeyId(), caller.endpoint(), model, provider.description().name(),
-          0, 0, 0, 0, 0, null, "rate_limited", clock.instant()));
+          0, 0, 0, 0, 0, null, "rate_limited", clock.instant(), null, null));
       throw e;
     }
   }
@@ -448,17 +510,6 @@ public final class ChatService {
     }
     String first = pool.remove(ThreadLocalRandom.current().nextInt(pool.size()));
     return List.of(first, pool.get(ThreadLocalRandom.current().nextInt(pool.size())));
-  }
-
-  private Outcome call(ModelProvider provider, ChatRequest request) {
-    TimedSink timed = new TimedSink(DeltaSink.IGNORE);
-    try {
-      return new Outcome(provider.complete(request, timed), null, null, timed.firstNanos);
-    } catch (ProviderException e) {
-      return new Outcome(null, e, null, timed.firstNanos);
-    } catch (RuntimeException e) {
-      throw new CompletionException(e);
-    }
   }
 
   private static String statusOf(ProviderException e) {

@@ -183,6 +183,20 @@ public final class Accounts {
     return new Profile(subject, name, email, company, role, preferences, current.createdAt(), now);
   }
 
+  /** HIPAA accounts (P31): set by staff once a business associate agreement covers the account. */
+  public boolean isHipaa(UUID subject) {
+    return jdbi.withHandle(h -> h.createQuery("SELECT hipaa FROM accounts WHERE subject_id = :s")
+        .bind("s", subject).mapTo(Boolean.class).findOne().orElse(false));
+  }
+
+  public void setHipaa(UUID subject, boolean hipaa) {
+    int updated = jdbi.withHandle(h -> h.createUpdate("UPDATE accounts SET hipaa = :h WHERE subject_id = :s")
+        .bind("h", hipaa).bind("s", subject).execute());
+    if (updated == 0) {
+      throw Problem.notFound("no such account");
+    }
+  }
+
   public long count() {
     return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM accounts").mapTo(Long.class).one());
   }

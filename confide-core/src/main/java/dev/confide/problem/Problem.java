@@ -16,7 +16,8 @@ public final class Problem extends RuntimeException {
     CONFLICT,        // 409
     TOO_LARGE,       // 413
     UNPROCESSABLE,   // 422: well-formed but refused by a rule (e.g. the age gate)
-    RATE_LIMITED     // 429
+    RATE_LIMITED,    // 429
+    UNAVAILABLE      // 503: a safeguard could not run, so the request was refused (fail closed)
   }
 
   private final Kind kind;

@@ -34,14 +34,16 @@ public final class UsageLedger {
   public void record(UsageRecord r) {
     jdbi.useHandle(h -> h.createUpdate("""
             INSERT INTO usage_records (id, subject_id, api_key_id, endpoint, model, provider, input_chars, output_chars,
-                                       prompt_tokens, completion_tokens, latency_ms, ttft_ms, status, created_at)
-            VALUES (:id, :subject, :key, :endpoint, :model, :provider, :in, :out, :pt, :ct, :latency, :ttft, :status, :at)""")
+                                       prompt_tokens, completion_tokens, latency_ms, ttft_ms, status, created_at, pii_mode, pii_counts)
+            VALUES (:id, :subject, :key, :endpoint, :model, :provider, :in, :out, :pt, :ct, :latency, :ttft, :status, :at,
+                    :piiMode, :piiCounts)""")
         .bind("id", UUID.randomUUID()).bind("subject", r.subject()).bind("key", r.apiKeyId())
         .bind("endpoint", r.endpoint()).bind("model", r.model()).bind("provider", r.provider())
         .bind("in", r.inputChars()).bind("out", r.outputChars()).bind("pt", r.promptTokens()).bind("ct", r.completionTokens())
         .bind("latency", (int) Math.min(Integer.MAX_VALUE, r.latencyMillis()))
         .bind("ttft", r.timeToFirstTokenMillis() == null ? null : (int) Math.min(Integer.MAX_VALUE, r.timeToFirstTokenMillis()))
         .bind("status", r.status()).bind("at", r.at() == null ? clock.instant() : r.at())
+        .bind("piiMode", r.piiMode()).bind("piiCounts", r.piiCounts())
         .execute());
   }
 

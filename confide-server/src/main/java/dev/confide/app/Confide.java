@@ -12,6 +12,11 @@ import dev.confide.models.ModelCatalog;
 import dev.confide.models.ModelProvider;
 import dev.confide.models.OpenAiCompatibleProvider;
 import dev.confide.models.TokenCounter;
+import dev.confide.pii.PiiDetector;
+import dev.confide.pii.PiiEngine;
+import dev.confide.pii.PiiShield;
+import dev.confide.pii.ProviderConsents;
+import dev.confide.pii.ShieldPolicy;
 import dev.confide.usage.RateLimiter;
 import dev.confide.usage.UsageLedger;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
@@ -76,11 +81,18 @@ public final class Confide implements AutoCloseable {
   public final UsageLedger usage;
   public final AnonymousEvents analytics;
   public final ChatService chat;
+  public final PiiDetector piiDetector;
+  /** Who may send PII unshielded to which provider (P15, P31). */
+  public final ShieldPolicy providerConsents;
   private final RedisClient redis;
   private final ExecutorService compareExecutor;
 
-  private Confide(ConfideConfig config, Clock clock, KeyRotation.Observer rotationObserver,
-      DecisionEvent.Listener decisionListener) {
+  /** Seams tests use to observe or break things; production uses {@link #NONE}. */
+  public record Hooks(KeyRotation.Observer rotationObserver, DecisionEvent.Listener decisionListener, PiiDetector piiDetector) {
+    public static final Hooks NONE = new Hooks(KeyRotation.Observer.NONE, DecisionEvent.Listener.NONE, null);
+  }
+
+  private Confide(ConfideConfig config, Clock clock, Hooks hooks) {
     this.config = config;
     this.clock = clock;
     Path dataDir = ensureDataDir(config.dataPath());
@@ -104,7 +116,7 @@ public final class Confide implements AutoCloseable {
       this.staff = new StaffDirectory(jdbi, subjectKeys, blindIndex, hasher, clock);
       this.leases = new JobLeases(jdbi, clock);
       this.keyRotation = keys.rotation(Duration.ofDays(config.keys().deletionWindowDays()),
-          config.keys().rotationBatchSize(), rotationObserver);
+          config.keys().rotationBatchSize(), hooks.rotationObserver());
       this.models = new ModelCatalog(providers(config));
       this.usage = new UsageLedger(jdbi, blindIndex, clock);
       this.analytics = new AnonymousEvents(jdbi, clock);
@@ -126,8 +138,11 @@ public final class Confide implements AutoCloseable {
         t.setDaemon(true);
         return t;
       });
+      this.piiDetector = hooks.piiDetector() != null ? hooks.piiDetector() : PiiEngine.standard();
+      this.providerConsents = new ShieldPolicy(new ProviderConsents(jdbi, clock), accounts);
+      PiiShield shield = new PiiShield(piiDetector, compareExecutor, Duration.ofMillis(config.pii().shieldTimeoutMs()));
       this.chat = new ChatService(jdbi, new Conversations(jdbi, subjectKeys, clock), models, new TokenCounter(), rateLimiter,
-          usage, analytics, decisionListener, compareExecutor, config.comparisons().blind(), clock);
+          usage, analytics, hooks.decisionListener(), compareExecutor, config.comparisons().blind(), shield, providerConsents, clock);
     } catch (GeneralSecurityException | RuntimeException e) {
       database.close();
       throw e instanceof RuntimeException r ? r : new IllegalStateException("root key unusable: " + e.getMessage(), e);
@@ -135,13 +150,11 @@ public final class Confide implements AutoCloseable {
   }
 
   public static Confide open(ConfideConfig config, Clock clock) {
-    return new Confide(config, clock, KeyRotation.Observer.NONE, DecisionEvent.Listener.NONE);
+    return new Confide(config, clock, Hooks.NONE);
   }
 
-  /** With hooks tests observe: interrupted key rotations, decision events. */
-  public static Confide open(ConfideConfig config, Clock clock, KeyRotation.Observer rotationObserver,
-      DecisionEvent.Listener decisionListener) {
-    return new Confide(config, clock, rotationObserver, decisionListener);
+  public static Confide open(ConfideConfig config, Clock clock, Hooks hooks) {
+    return new Confide(config, clock, hooks);
   }
 
   /** Ready when the database answers and the keyrings are loaded. */

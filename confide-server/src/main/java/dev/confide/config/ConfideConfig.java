@@ -17,7 +17,11 @@ public record ConfideConfig(
     RateLimits rateLimits,
     Redis redis,
     Comparisons comparisons,
-    Gateway gateway) {
+    Gateway gateway,
+    Pii pii) {
+
+  /** The PII shield: detection that takes longer than this refuses the request (fail closed). */
+  public record Pii(int shieldTimeoutMs) {}
 
   /** An OpenAI-compatible upstream. The API key is read from the environment variable {@code apiKeyEnv}. */
   public record Provider(String name, String type, String baseUrl, String apiKeyEnv, List<String> models, String country,
@@ -57,7 +61,7 @@ public record ConfideConfig(
   /** The same configuration listening on another port. */
   public ConfideConfig withPort(int port) {
     return new ConfideConfig(dataDir, new Server(server.host(), port, server.maxBodyBytes(), server.secureCookies(), server.tls()),
-        database, keys, sessions, passwords, loginLimits, ageGate, providers, builtinModels, rateLimits, redis, comparisons, gateway);
+        database, keys, sessions, passwords, loginLimits, ageGate, providers, builtinModels, rateLimits, redis, comparisons, gateway, pii);
   }
 
   public java.nio.file.Path dataPath() {

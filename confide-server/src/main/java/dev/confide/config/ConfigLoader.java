@@ -92,6 +92,10 @@ public final class ConfigLoader {
         "connectTimeoutMs", 5000, "readTimeoutMs", 60000);
     for (JsonNode provider : providers) {
       if (provider instanceof ObjectNode p) {
+        // YAML 1.1 reads a bare "shield: off" as the boolean false.
+        if (p.has("shield") && p.get("shield").isBoolean() && !p.get("shield").booleanValue()) {
+          p.put("shield", "off");
+        }
         if (!p.has("apiKeyEnv")) {
           p.putNull("apiKeyEnv");
         }
@@ -319,6 +323,8 @@ public final class ConfigLoader {
     }
     require(problems, c.gateway().maxPromptChars() >= 1000, "gateway.maxPromptChars: must be at least 1000");
     require(problems, c.gateway().compareThreads() >= 2, "gateway.compareThreads: must be at least 2");
+    require(problems, c.pii().shieldTimeoutMs() >= 10 && c.pii().shieldTimeoutMs() <= 60_000,
+        "pii.shieldTimeoutMs: must be between 10 and 60000");
     return problems;
   }
 

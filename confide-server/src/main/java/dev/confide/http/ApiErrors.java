@@ -23,6 +23,7 @@ final class ApiErrors {
       case TOO_LARGE -> 413;
       case UNPROCESSABLE -> 422;
       case RATE_LIMITED -> 429;
+      case UNAVAILABLE -> 503;
     };
   }
 
@@ -79,6 +80,7 @@ final class ApiErrors {
       case 404 -> "not_found_error";
       case 409 -> "conflict_error";
       case 429 -> "rate_limit_error";
+      case 503 -> "service_unavailable_error";
       default -> status >= 500 ? "api_error" : "invalid_request_error";
     };
   }

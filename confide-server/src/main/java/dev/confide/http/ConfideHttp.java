@@ -109,6 +109,7 @@ public final class ConfideHttp implements AutoCloseable {
     new AccountRoutes(confide).register(c.routes);
     new OpenAiRoutes(confide.chat, confide.models, config.gateway().maxPromptChars()).register(c.routes);
     new ChatRoutes(confide.chat, confide.usage, confide.clock).register(c.routes);
+    new ShieldRoutes(confide).register(c.routes);
 
     c.routes.exception(Problem.class, (e, ctx) -> ApiErrors.write(ctx, e));
     c.routes.exception(ProviderException.class, (e, ctx) -> ApiErrors.write(ctx, e));

@@ -82,6 +82,17 @@ final class JsonBody {
     return value.textValue();
   }
 
+  boolean requiredBoolean(String field) {
+    JsonNode value = node.get(field);
+    if (value == null || value.isNull()) {
+      throw Problem.invalid("missing_field", "field '" + field + "' is required");
+    }
+    if (!value.isBoolean()) {
+      throw Problem.invalid("invalid_type", "field '" + field + "' must be true or false");
+    }
+    return value.booleanValue();
+  }
+
   Optional<String> optionalString(String field) {
     return has(field) && !isNull(field) ? Optional.of(requiredString(field)) : Optional.empty();
   }

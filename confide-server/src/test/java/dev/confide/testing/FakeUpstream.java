@@ -27,6 +27,8 @@ public final class FakeUpstream implements AutoCloseable {
   private volatile Mode mode = Mode.NORMAL;
   private volatile String answer = "The fake model answers in several words.";
   private volatile long delayMillisPerWord = 0;
+  private volatile boolean echo;
+  private volatile int chunkChars;
   private final List<JsonNode> requests = new CopyOnWriteArrayList<>();
   private final AtomicInteger open = new AtomicInteger();
 
@@ -58,6 +60,18 @@ public final class FakeUpstream implements AutoCloseable {
 
   public FakeUpstream answer(String answer) {
     this.answer = answer;
+    return this;
+  }
+
+  /** Answers "You said: " and the last user message, as the model received it. */
+  public FakeUpstream echo() {
+    this.echo = true;
+    return this;
+  }
+
+  /** Streams fixed-size pieces instead of words, so placeholders get split across chunks. */
+  public FakeUpstream chunkChars(int chars) {
+    this.chunkChars = chars;
     return this;
   }
 
@@ -104,7 +118,12 @@ public final class FakeUpstream implements AutoCloseable {
     exchange.sendResponseHeaders(200, 0);
     open.incrementAndGet();
     try (OutputStream out = exchange.getResponseBody()) {
-      String[] words = answer.split("(?<= )");
+      String text = answer;
+      if (echo) {
+        JsonNode messages = request.path("messages");
+        text = "You said: " + messages.get(messages.size() - 1).path("content").asText();
+      }
+      String[] words = chunkChars > 0 ? text.split("(?<=\\G.{" + chunkChars + "})") : text.split("(?<= )");
       for (int i = 0; i < words.length; i++) {
         if (mode == Mode.MALFORMED && i == 1) {
           write(out, "data: {this is not json\n\n");

@@ -24,12 +24,11 @@ public final class TestServer implements AutoCloseable {
   public final ConfideHttp http;
   private final TestBackend.Location location;
 
-  private TestServer(TestBackend.Location location, ConfideConfig config, MutableClock clock, boolean tls,
-      DecisionEvent.Listener decisions) {
+  private TestServer(TestBackend.Location location, ConfideConfig config, MutableClock clock, boolean tls, Confide.Hooks hooks) {
     this.location = location;
     this.config = config;
     this.clock = clock;
-    this.confide = Confide.open(config, clock, KeyRotation.Observer.NONE, decisions);
+    this.confide = Confide.open(config, clock, hooks);
     try {
       this.http = ConfideHttp.start(confide, tls);
     } catch (RuntimeException e) {
@@ -43,14 +42,18 @@ public final class TestServer implements AutoCloseable {
   }
 
   public static TestServer start(TestBackend backend, Path tmp, String extraYaml, boolean tls) {
-    return start(backend, tmp, extraYaml, tls, DecisionEvent.Listener.NONE);
+    return start(backend, tmp, extraYaml, tls, Confide.Hooks.NONE);
   }
 
   public static TestServer start(TestBackend backend, Path tmp, String extraYaml, boolean tls, DecisionEvent.Listener decisions) {
+    return start(backend, tmp, extraYaml, tls, new Confide.Hooks(KeyRotation.Observer.NONE, decisions, null));
+  }
+
+  public static TestServer start(TestBackend backend, Path tmp, String extraYaml, boolean tls, Confide.Hooks hooks) {
     TestBackend.Location location = backend.newLocation(tmp);
     try {
       return new TestServer(location, config(location, tmp, extraYaml),
-          MutableClock.at("2026-11-02T10:00:00Z"), tls, decisions);
+          MutableClock.at("2026-11-02T10:00:00Z"), tls, hooks);
     } catch (RuntimeException e) {
       location.close();
       throw e;
