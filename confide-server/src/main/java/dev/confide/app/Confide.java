@@ -7,6 +7,8 @@ import dev.confide.chat.ChatService;
 import dev.confide.chat.Conversations;
 import dev.confide.chat.DecisionEvent;
 import dev.confide.config.ConfideConfig;
+import dev.confide.consent.SettingsDefaults;
+import dev.confide.consent.SubjectSettings;
 import dev.confide.models.BuiltInModels;
 import dev.confide.models.ModelCatalog;
 import dev.confide.models.ModelProvider;
@@ -82,6 +84,7 @@ public final class Confide implements AutoCloseable {
   public final AnonymousEvents analytics;
   public final ChatService chat;
   public final PiiDetector piiDetector;
+  public final SubjectSettings settings;
   /** Who may send PII unshielded to which provider (P15, P31). */
   public final ShieldPolicy providerConsents;
   private final RedisClient redis;
@@ -138,6 +141,8 @@ public final class Confide implements AutoCloseable {
         t.setDaemon(true);
         return t;
       });
+      this.settings = new SubjectSettings(jdbi, accounts, new SettingsDefaults(config.privacyDefaults().chatRetentionDays(),
+          config.privacyDefaults().dataCollection(), config.privacyDefaults().dataCollectionForHipaa()), clock);
       this.piiDetector = hooks.piiDetector() != null ? hooks.piiDetector() : PiiEngine.standard();
       this.providerConsents = new ShieldPolicy(new ProviderConsents(jdbi, clock), accounts);
       PiiShield shield = new PiiShield(piiDetector, compareExecutor, Duration.ofMillis(config.pii().shieldTimeoutMs()));

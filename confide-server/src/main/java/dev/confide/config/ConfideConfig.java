@@ -18,7 +18,11 @@ public record ConfideConfig(
     Redis redis,
     Comparisons comparisons,
     Gateway gateway,
-    Pii pii) {
+    Pii pii,
+    PrivacyDefaults privacyDefaults) {
+
+  /** Settings a subject starts with (until the policy file supplies them). Null chat retention: keep. */
+  public record PrivacyDefaults(Integer chatRetentionDays, boolean dataCollection, boolean dataCollectionForHipaa) {}
 
   /** The PII shield: detection that takes longer than this refuses the request (fail closed). */
   public record Pii(int shieldTimeoutMs) {}
@@ -61,7 +65,7 @@ public record ConfideConfig(
   /** The same configuration listening on another port. */
   public ConfideConfig withPort(int port) {
     return new ConfideConfig(dataDir, new Server(server.host(), port, server.maxBodyBytes(), server.secureCookies(), server.tls()),
-        database, keys, sessions, passwords, loginLimits, ageGate, providers, builtinModels, rateLimits, redis, comparisons, gateway, pii);
+        database, keys, sessions, passwords, loginLimits, ageGate, providers, builtinModels, rateLimits, redis, comparisons, gateway, pii, privacyDefaults);
   }
 
   public java.nio.file.Path dataPath() {

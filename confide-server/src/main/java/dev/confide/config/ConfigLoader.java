@@ -323,6 +323,9 @@ public final class ConfigLoader {
     }
     require(problems, c.gateway().maxPromptChars() >= 1000, "gateway.maxPromptChars: must be at least 1000");
     require(problems, c.gateway().compareThreads() >= 2, "gateway.compareThreads: must be at least 2");
+    require(problems, c.privacyDefaults().chatRetentionDays() == null
+        || (c.privacyDefaults().chatRetentionDays() >= 1 && c.privacyDefaults().chatRetentionDays() <= 3650),
+        "privacyDefaults.chatRetentionDays: must be from 1 to 3650, or null to keep chats");
     require(problems, c.pii().shieldTimeoutMs() >= 10 && c.pii().shieldTimeoutMs() <= 60_000,
         "pii.shieldTimeoutMs: must be between 10 and 60000");
     return problems;

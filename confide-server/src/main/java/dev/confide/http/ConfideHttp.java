@@ -42,6 +42,7 @@ public final class ConfideHttp implements AutoCloseable {
   private final ConfideConfig config;
   private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final SessionCookie sessionCookie;
+  private final SettingsRoutes settingsRoutes;
   private final boolean tls;
   private final Javalin app;
 
@@ -50,6 +51,7 @@ public final class ConfideHttp implements AutoCloseable {
     this.config = confide.config;
     this.tls = tls;
     this.sessionCookie = new SessionCookie(confide.cookieSealer, tls || config.server().secureCookies());
+    this.settingsRoutes = new SettingsRoutes(confide);
     new JvmMemoryMetrics().bindTo(metrics);
     new JvmGcMetrics().bindTo(metrics);
     new JvmThreadMetrics().bindTo(metrics);
@@ -110,6 +112,7 @@ public final class ConfideHttp implements AutoCloseable {
     new OpenAiRoutes(confide.chat, confide.models, config.gateway().maxPromptChars()).register(c.routes);
     new ChatRoutes(confide.chat, confide.usage, confide.clock).register(c.routes);
     new ShieldRoutes(confide).register(c.routes);
+    settingsRoutes.register(c.routes);
 
     c.routes.exception(Problem.class, (e, ctx) -> ApiErrors.write(ctx, e));
     c.routes.exception(ProviderException.class, (e, ctx) -> ApiErrors.write(ctx, e));
@@ -163,6 +166,7 @@ public final class ConfideHttp implements AutoCloseable {
       }
     }
     ctx.attribute(PRINCIPAL, principal);
+    settingsRoutes.honourGlobalPrivacyControl(ctx, principal.subject());
   }
 
   private Principal resolvePrincipal(Context ctx) {

@@ -1,0 +1,106 @@
+package dev.confide.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.confide.testing.ApiClient;
+import dev.confide.testing.ApiClient.Response;
+import dev.confide.testing.TestBackend;
+import dev.confide.testing.TestServer;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class SettingsTest {
+  @TempDir Path tmp;
+
+  @Tag("P12")
+  @Tag("P28")
+  @Tag("P29")
+  @Tag("P37")
+  @ParameterizedTest
+  @EnumSource(TestBackend.class)
+  void settingsStartFromTheDefaultsAndEveryChangeIsInTheLedger(TestBackend backend) {
+    try (TestServer server = TestServer.start(backend, tmp)) {
+      ApiClient ada = server.client();
+      ada.signUp("Settings User", "settings@example.com", GatewayTest.PASSWORD, "1990-01-01");
+      JsonNode defaults = ada.get("/api/settings").json();
+      assertThat(defaults.get("chatRetentionDays").asInt()).isEqualTo(90);
+      assertThat(defaults.get("dataCollection").asBoolean()).isTrue();
+      assertThat(defaults.get("trainingOptOut").asBoolean()).isFalse();
+      assertThat(defaults.at("/communication/legalNotices").asBoolean()).isTrue();
+
+      Response changed = ada.patch("/api/settings", Map.of("chatRetentionDays", "keep", "trainingOptOut", true,
+          "limitSensitive", true, "objections", Map.of("profiling", true), "communication", Map.of("marketing", false)));
+      assertThat(changed.status()).isEqualTo(200);
+      JsonNode now = ada.get("/api/settings").json();
+      assertThat(now.get("chatRetentionDays").asText()).isEqualTo("keep");
+      assertThat(now.get("trainingOptOut").asBoolean()).isTrue();
+      assertThat(now.at("/objections/profiling").asBoolean()).isTrue();
+      assertThat(now.at("/communication/marketing").asBoolean()).isFalse();
+      assertThat(now.at("/communication/productUpdates").asBoolean()).isTrue();
+
+      ada.patch("/api/settings", Map.of("chatRetentionDays", 30, "trainingOptOut", true));
+      JsonNode history = ada.get("/api/settings/history").json().get("data");
+      assertThat(history).extracting(h -> h.get("setting").asText() + ":" + h.get("from").asText() + "->" + h.get("to").asText())
+          .containsExactly("chatRetentionDays:90->keep", "trainingOptOut:false->true", "limitSensitive:false->true",
+              "objections.profiling:false->true", "communication.marketing:true->false", "chatRetentionDays:keep->30");
+      assertThat(history).allSatisfy(h -> assertThat(h.get("source").asText()).isEqualTo("app"));
+
+      Object[][] bad = {
+          {Map.of("chatRetentionDays", 0), "invalid_chatRetentionDays"},
+          {Map.of("chatRetentionDays", "forever"), "invalid_chatRetentionDays"},
+          {Map.of("trainingOptOut", "yes"), "invalid_type"},
+          {Map.of("objections", Map.of("astrology", true)), "unknown_purpose"},
+          {Map.of("communication", Map.of("spam", true)), "unknown_communication"},
+          {Map.of("restricted", false), "unknown_field"},
+      };
+      for (Object[] b : bad) {
+        Response r = ada.patch("/api/settings", b[0]);
+        assertThat(r.status()).as(b[0].toString()).isEqualTo(400);
+        assertThat(r.errorCode()).isEqualTo(b[1]);
+      }
+      assertThat(ada.get("/api/settings/history").json().get("data")).as("refused changes record nothing").hasSize(6);
+    }
+  }
+
+  @Tag("P17")
+  @Tag("P38")
+  @ParameterizedTest
+  @EnumSource(TestBackend.class)
+  void globalPrivacyControlOptsOutOfSaleAndRefusesAnalyticsCookies(TestBackend backend) {
+    try (TestServer server = TestServer.start(backend, tmp)) {
+      ApiClient ada = server.client();
+      ada.signUp("GPC User", "gpc@example.com", GatewayTest.PASSWORD, "1990-01-01");
+      assertThat(ada.patch("/api/settings", Map.of("analyticsCookies", true)).json().get("analyticsCookies").asBoolean()).isTrue();
+      Response withSignal = ada.send("GET", "/api/me", null, Map.of("Sec-GPC", "1"));
+      assertThat(withSignal.status()).isEqualTo(200);
+      JsonNode settings = ada.get("/api/settings").json();
+      assertThat(settings.get("optOutOfSale").asBoolean()).isTrue();
+      assertThat(settings.get("analyticsCookies").asBoolean()).isFalse();
+      Response refused = ada.send("PATCH", "/api/settings", "{\"analyticsCookies\":true}", Map.of("Sec-GPC", "1"));
+      assertThat(refused.status()).isEqualTo(409);
+      assertThat(refused.errorCode()).isEqualTo("gpc_refuses_analytics");
+      JsonNode history = ada.get("/api/settings/history").json().get("data");
+      assertThat(history).filteredOn(h -> h.get("source").asText().equals("gpc"))
+          .extracting(h -> h.get("setting").asText()).containsExactlyInAnyOrder("optOutOfSale", "analyticsCookies");
+    }
+  }
+
+  @Tag("P31")
+  @ParameterizedTest
+  @EnumSource(TestBackend.class)
+  void hipaaAccountsStartWithDataCollectionOff(TestBackend backend) {
+    try (TestServer server = TestServer.start(backend, tmp)) {
+      ApiClient patient = server.client();
+      patient.signUp("Patient", "hipaa-settings@example.com", GatewayTest.PASSWORD, "1990-01-01");
+      UUID subject = server.confide.accounts.authenticate("hipaa-settings@example.com", GatewayTest.PASSWORD.toCharArray()).orElseThrow();
+      server.confide.accounts.setHipaa(subject, true);
+      assertThat(patient.get("/api/settings").json().get("dataCollection").asBoolean()).isFalse();
+    }
+  }
+}
