@@ -3,6 +3,9 @@ package dev.confide.app;
 import com.google.crypto.tink.Aead;
 import com.google.crypto.tink.prf.PrfSet;
 import dev.confide.analytics.AnonymousEvents;
+import dev.confide.analytics.Epsilon;
+import dev.confide.analytics.PrivacyBudget;
+import dev.confide.training.TrainingExport;
 import dev.confide.chat.ChatService;
 import dev.confide.chat.Conversations;
 import dev.confide.chat.DecisionEvent;
@@ -85,6 +88,8 @@ public final class Confide implements AutoCloseable {
   public final ChatService chat;
   public final PiiDetector piiDetector;
   public final SubjectSettings settings;
+  public final PrivacyBudget privacyBudget;
+  public final TrainingExport trainingExport;
   /** Who may send PII unshielded to which provider (P15, P31). */
   public final ShieldPolicy providerConsents;
   private final RedisClient redis;
@@ -146,7 +151,11 @@ public final class Confide implements AutoCloseable {
       this.piiDetector = hooks.piiDetector() != null ? hooks.piiDetector() : PiiEngine.standard();
       this.providerConsents = new ShieldPolicy(new ProviderConsents(jdbi, clock), accounts);
       PiiShield shield = new PiiShield(piiDetector, compareExecutor, Duration.ofMillis(config.pii().shieldTimeoutMs()));
-      this.chat = new ChatService(jdbi, new Conversations(jdbi, subjectKeys, clock), models, new TokenCounter(), rateLimiter,
+      this.privacyBudget = new PrivacyBudget(jdbi, clock);
+      Conversations conversations = new Conversations(jdbi, subjectKeys, clock);
+      this.trainingExport = new TrainingExport(jdbi, conversations, settings, accounts, piiDetector, privacyBudget,
+          Epsilon.of(config.training().summaryEpsilonBudget()));
+      this.chat = new ChatService(jdbi, conversations, models, new TokenCounter(), rateLimiter,
           usage, analytics, hooks.decisionListener(), compareExecutor, config.comparisons().blind(), shield, providerConsents, clock);
     } catch (GeneralSecurityException | RuntimeException e) {
       database.close();

@@ -19,7 +19,11 @@ public record ConfideConfig(
     Comparisons comparisons,
     Gateway gateway,
     Pii pii,
-    PrivacyDefaults privacyDefaults) {
+    PrivacyDefaults privacyDefaults,
+    Training training) {
+
+  /** The training export: the total ε its published counts may ever spend, and ε per count. */
+  public record Training(String summaryEpsilonBudget, String epsilonPerCount) {}
 
   /** Settings a subject starts with (until the policy file supplies them). Null chat retention: keep. */
   public record PrivacyDefaults(Integer chatRetentionDays, boolean dataCollection, boolean dataCollectionForHipaa) {}
@@ -65,7 +69,7 @@ public record ConfideConfig(
   /** The same configuration listening on another port. */
   public ConfideConfig withPort(int port) {
     return new ConfideConfig(dataDir, new Server(server.host(), port, server.maxBodyBytes(), server.secureCookies(), server.tls()),
-        database, keys, sessions, passwords, loginLimits, ageGate, providers, builtinModels, rateLimits, redis, comparisons, gateway, pii, privacyDefaults);
+        database, keys, sessions, passwords, loginLimits, ageGate, providers, builtinModels, rateLimits, redis, comparisons, gateway, pii, privacyDefaults, training);
   }
 
   public java.nio.file.Path dataPath() {

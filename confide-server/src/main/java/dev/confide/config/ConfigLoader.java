@@ -326,6 +326,14 @@ public final class ConfigLoader {
     require(problems, c.privacyDefaults().chatRetentionDays() == null
         || (c.privacyDefaults().chatRetentionDays() >= 1 && c.privacyDefaults().chatRetentionDays() <= 3650),
         "privacyDefaults.chatRetentionDays: must be from 1 to 3650, or null to keep chats");
+    for (var e : java.util.Map.of("training.summaryEpsilonBudget", String.valueOf(c.training().summaryEpsilonBudget()),
+        "training.epsilonPerCount", String.valueOf(c.training().epsilonPerCount())).entrySet()) {
+      try {
+        dev.confide.analytics.Epsilon.of(e.getValue());
+      } catch (RuntimeException bad) {
+        problems.add(e.getKey() + ": must be a positive decimal such as \"0.1\"");
+      }
+    }
     require(problems, c.pii().shieldTimeoutMs() >= 10 && c.pii().shieldTimeoutMs() <= 60_000,
         "pii.shieldTimeoutMs: must be between 10 and 60000");
     return problems;

@@ -1,0 +1,172 @@
+package dev.confide.training;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.confide.analytics.Epsilon;
+import dev.confide.analytics.PrivacyBudget;
+import dev.confide.analytics.PrivacyBudgetExceededException;
+import dev.confide.analytics.PrivateStatistics;
+import dev.confide.analytics.SubjectRow;
+import dev.confide.chat.ConversationSummary;
+import dev.confide.chat.ConversationView;
+import dev.confide.chat.Conversations;
+import dev.confide.chat.Page;
+import dev.confide.consent.SubjectSettings;
+import dev.confide.identity.Accounts;
+import dev.confide.pii.PiiDetector;
+import dev.confide.pii.Pseudonymizer;
+import dev.confide.problem.Problem;
+import java.io.IOException;
+import java.io.Writer;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * Writes conversations for model training as JSON lines, one conversation a line:
+ * {@code {"subject": "s_…", "conversation": "c_…", "messages": [{"role", "content"}]}}.
+ *
+ * <ul>
+ *   <li>Only subjects who allow it: not opted out of training (P12), not restricted (P26), no
+ *       objection to training (P28), not a HIPAA account (P31). Read at export time, so an opt-out
+ *       takes effect for the next export.
+ *   <li>Every message has its personal data replaced by pseudonyms consistent within the
+ *       conversation ({@code <PERSON_1>}); only complete messages of the current branch go out.
+ *   <li>No subject or conversation ids: each export draws fresh random pseudonyms.
+ *   <li>The summary's counts carry DP noise (P13); the budget is checked before anything is written
+ *       and a release it cannot pay for is refused.
+ * </ul>
+ */
+public final class TrainingExport {
+  public static final String BUDGET_PURPOSE = "training-export-summary";
+  private static final int STATISTICS = 3;
+  private static final int MAX_CONVERSATIONS_PER_SUBJECT = 200;
+  private static final int MAX_MESSAGES_PER_SUBJECT = 5_000;
+  private static final Set<String> ROLES = Set.of("system", "user", "assistant");
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Jdbi jdbi;
+  private final Conversations conversations;
+  private final SubjectSettings settings;
+  private final Accounts accounts;
+  private final PiiDetector detector;
+  private final PrivacyBudget budget;
+  private final Epsilon totalBudget;
+  private final SecureRandom random = new SecureRandom();
+
+  /** What an export wrote: noisy counts (safe to publish) and the ε each count cost. */
+  public record Summary(long subjects, long conversations, long messages, Epsilon epsilonPerCount) {}
+
+  public TrainingExport(Jdbi jdbi, Conversations conversations, SubjectSettings settings, Accounts accounts,
+      PiiDetector detector, PrivacyBudget budget, Epsilon totalBudget) {
+    this.jdbi = jdbi;
+    this.conversations = conversations;
+    this.settings = settings;
+    this.accounts = accounts;
+    this.detector = detector;
+    this.budget = budget;
+    this.totalBudget = totalBudget;
+  }
+
+  /**
+   * Writes the export to {@code out} and returns its summary.
+   *
+   * @throws Problem {@code privacy_budget_exhausted} before writing anything when the summary's
+   *     counts cannot be paid for
+   */
+  public Summary export(Writer out, Epsilon epsilonPerCount) throws IOException {
+    try {
+      budget.define(BUDGET_PURPOSE, totalBudget);
+    } catch (IllegalStateException e) {
+      throw new Problem(Problem.Kind.CONFLICT, "privacy_budget_fixed",
+          "the training-export privacy budget was defined with another total; budgets are never raised or reset");
+    }
+    long remaining = budget.balance(BUDGET_PURPOSE).map(PrivacyBudget.Balance::remainingEpsilonMicros).orElse(0L);
+    if (remaining < STATISTICS * epsilonPerCount.micros()) {
+      throw new Problem(Problem.Kind.CONFLICT, "privacy_budget_exhausted",
+          "the privacy budget for training-export statistics cannot pay for another export");
+    }
+    List<SubjectRow> subjectRows = new ArrayList<>();
+    List<SubjectRow> conversationRows = new ArrayList<>();
+    List<SubjectRow> messageRows = new ArrayList<>();
+    for (UUID subject : subjects()) {
+      if (accounts.isHipaa(subject) || !settings.get(subject).allowsTraining()) {
+        continue;
+      }
+      String pseudonym = "s_" + randomHex(8);
+      boolean any = false;
+      String cursor = null;
+      do {
+        Page<ConversationSummary> page = conversations.list(subject, 100, cursor);
+        for (ConversationSummary summary : page.items()) {
+          int written = writeConversation(out, subject, summary.id(), pseudonym);
+          if (written > 0) {
+            any = true;
+            conversationRows.add(new SubjectRow(pseudonym, 1));
+            for (int i = 0; i < written; i++) {
+              messageRows.add(new SubjectRow(pseudonym, 1));
+            }
+          }
+        }
+        cursor = page.nextCursor();
+      } while (cursor != null);
+      if (any) {
+        subjectRows.add(new SubjectRow(pseudonym, 1));
+      }
+    }
+    out.flush();
+    try {
+      return summarize(subjectRows, conversationRows, messageRows, epsilonPerCount);
+    } catch (PrivacyBudgetExceededException e) {
+      // Another export spent the budget after our check: the counts are refused, nothing overspent.
+      throw new Problem(Problem.Kind.CONFLICT, "privacy_budget_exhausted",
+          "the privacy budget for training-export statistics ran out during this export");
+    }
+  }
+
+  private Summary summarize(List<SubjectRow> subjectRows, List<SubjectRow> conversationRows, List<SubjectRow> messageRows,
+      Epsilon epsilonPerCount) {
+    return new Summary(
+        new PrivateStatistics(budget, BUDGET_PURPOSE, 1).count("training export: subjects", subjectRows, epsilonPerCount),
+        new PrivateStatistics(budget, BUDGET_PURPOSE, MAX_CONVERSATIONS_PER_SUBJECT)
+            .count("training export: conversations", conversationRows, epsilonPerCount),
+        new PrivateStatistics(budget, BUDGET_PURPOSE, MAX_MESSAGES_PER_SUBJECT)
+            .count("training export: messages", messageRows, epsilonPerCount),
+        epsilonPerCount);
+  }
+
+  private int writeConversation(Writer out, UUID subject, UUID conversation, String subjectPseudonym) throws IOException {
+    ConversationView view = conversations.view(subject, conversation);
+    Pseudonymizer pseudonyms = new Pseudonymizer();
+    ObjectNode line = JSON.createObjectNode().put("subject", subjectPseudonym).put("conversation", "c_" + randomHex(8));
+    ArrayNode messages = line.putArray("messages");
+    for (ConversationView.Turn turn : view.messages()) {
+      if (!"complete".equals(turn.message().status()) || !ROLES.contains(turn.message().role())) {
+        continue;
+      }
+      String content = turn.message().content();
+      messages.addObject().put("role", turn.message().role()).put("content", pseudonyms.pseudonymize(content, detector.detect(content)));
+    }
+    if (messages.isEmpty()) {
+      return 0;
+    }
+    out.write(JSON.writeValueAsString(line));
+    out.write('\n');
+    return messages.size();
+  }
+
+  private List<UUID> subjects() {
+    return jdbi.withHandle(h -> h.createQuery("SELECT subject_id FROM accounts ORDER BY subject_id").mapTo(UUID.class).list());
+  }
+
+  private String randomHex(int bytes) {
+    byte[] b = new byte[bytes];
+    random.nextBytes(b);
+    return HexFormat.of().formatHex(b);
+  }
+}
