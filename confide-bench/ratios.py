@@ -8,10 +8,6 @@ import sys
 PKG = "dev.confide.bench."
 
 
-def key(b):
-    return b["benchmark"].removeprefix(PKG), tuple(sorted(b["params"].items())) if b.get("params") else ()
-
-
 def ratio(a, b):
     """a/b with an approximate error from the two JMH 99.9% half-widths (relative, in quadrature)."""
     r = a["score"] / b["score"]
@@ -21,8 +17,18 @@ def ratio(a, b):
     return r, r * math.hypot(ea / a["score"], eb / b["score"])
 
 
+def rates(sm, count, nanos):
+    """Overall and per-iteration rate per second from an 'alternating' benchmark's counters."""
+    total = sm[count]["score"] / sm[nanos]["score"] * 1e9
+    per_iter = [c / n * 1e9 for c, n in zip(sm[count]["rawData"][0], sm[nanos]["rawData"][0])]
+    return total, per_iter
+
+
 def main(path):
-    results = {key(b): b for b in json.load(open(path))}
+    results = {}
+    for b in json.load(open(path)):
+        params = tuple(sorted((b.get("params") or {}).items()))
+        results[(b["benchmark"].removeprefix(PKG), params)] = b
 
     def metric(name, **params):
         return results.get((name, tuple(sorted((k, str(v)) for k, v in params.items()))))
@@ -31,8 +37,19 @@ def main(path):
         pm = m["primaryMetric"]
         print(f"  {label:<44} {pm['score']:>14,.1f} ± {pm['scoreError']:>12,.1f} {pm['scoreUnit']}")
 
-    print("Sealing: Confide seal+open vs raw JCE AES/GCM/NoPadding")
-    for size in (64, 1024, 16384):
+    def paired(label, m, base, base_label, other, other_label, extra=None):
+        sm = m["secondaryMetrics"]
+        b, b_iter = rates(sm, *base)
+        o, o_iter = rates(sm, *other)
+        per_iter = ", ".join(f"{y / x:.3f}" for x, y in zip(b_iter, o_iter))
+        print(f"  {label}: {base_label} {b:,.1f}/s, {other_label} {o:,.1f}/s")
+        print(f"  -> {other_label}/{base_label} {label}: {o / b:.3f} (per iteration: {per_iter})")
+        if extra:
+            extra(sm, b, o)
+
+    sizes = (64, 1024, 16384)
+    print("Sealing, separate trials: confideSealOpen vs rawAesGcmSealOpen")
+    for size in sizes:
         c = metric("SealingBenchmark.confideSealOpen", payloadSize=size)
         r = metric("SealingBenchmark.rawAesGcmSealOpen", payloadSize=size)
         if c and r:
@@ -40,6 +57,12 @@ def main(path):
             show(f"rawAesGcmSealOpen payload={size}", r)
             q, e = ratio(c["primaryMetric"], r["primaryMetric"])
             print(f"  -> sealed/raw at {size} B: {q:.3f} (± {e:.3f})")
+
+    print("\nSealing, alternated in one trial (round trips per second of time spent on each side)")
+    for size in sizes:
+        a = metric("SealingBenchmark.alternating", payloadSize=size)
+        if a:
+            paired(f"at {size} B", a, ("rawOps", "rawNanos"), "raw", ("confideOps", "confideNanos"), "sealed")
 
     print("\nInserts, separate trials: sealedInsert vs plainInsert (1 KiB payload)")
     for backend in ("h2", "postgresql"):
@@ -51,28 +74,17 @@ def main(path):
             q, e = ratio(s["primaryMetric"], p["primaryMetric"])
             print(f"  -> sealed/plain on {backend}: {q:.3f} (± {e:.3f})")
 
-    print("\nInserts, alternated in one trial (per-side time from the 'alternating' counters)")
+    def seal_share(sm, plain, sealed):
+        seal = sm["sealNanos"]["score"] / sm["sealedRows"]["score"] / 1e3
+        print(f"     per row: plain {1e6 / plain:.2f} us, sealed {1e6 / sealed:.2f} us "
+              f"(+{1e6 / sealed - 1e6 / plain:.2f} us; {seal:.2f} us inside seal())")
+
+    print("\nInserts, alternated in one trial (rows per second of time spent on each side)")
     for backend in ("h2", "postgresql"):
         a = metric("SealedInsertBenchmark.alternating", backend=backend)
-        if not a:
-            continue
-        sm = a["secondaryMetrics"]
-        iters = zip(sm["plainRows"]["rawData"][0], sm["plainNanos"]["rawData"][0],
-                    sm["sealedRows"]["rawData"][0], sm["sealedNanos"]["rawData"][0])
-        per_iter = []
-        for pr, pn, sr, sn in iters:
-            per_iter.append((pr / pn * 1e9, sr / sn * 1e9))
-        plain = sm["plainRows"]["score"] / sm["plainNanos"]["score"] * 1e9
-        sealed = sm["sealedRows"]["score"] / sm["sealedNanos"]["score"] * 1e9
-        ratios = [s / p for p, s in per_iter]
-        print(f"  {backend}: plain {plain:,.1f} rows/s, sealed {sealed:,.1f} rows/s "
-              f"(time spent in each kind of insert only)")
-        print(f"  -> sealed/plain on {backend}: {sealed / plain:.3f} "
-              f"(per iteration: {', '.join(f'{r:.3f}' for r in ratios)})")
-        extra = 1e6 / sealed - 1e6 / plain
-        seal = sm["sealNanos"]["score"] / sm["sealedRows"]["score"] / 1e3 if "sealNanos" in sm else float("nan")
-        print(f"     per row: plain {1e6 / plain:.2f} us, sealed {1e6 / sealed:.2f} us "
-              f"(+{extra:.2f} us, of which {seal:.2f} us inside seal())")
+        if a:
+            paired(f"on {backend}", a, ("plainRows", "plainNanos"), "plain",
+                   ("sealedRows", "sealedNanos"), "sealed", seal_share)
 
 
 if __name__ == "__main__":

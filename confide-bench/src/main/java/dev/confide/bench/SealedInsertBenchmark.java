@@ -52,10 +52,10 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 public class SealedInsertBenchmark {
   static final int PAYLOAD_SIZE = 1024;
-  static final String POSTGRES_URL = System.getProperty(
-      "confide.bench.postgres.url", "jdbc:postgresql://127.0.0.1:5432/test");
-  static final String POSTGRES_USER = System.getProperty("confide.bench.postgres.user", "postgres");
-  static final String POSTGRES_PASSWORD = System.getProperty("confide.bench.postgres.password", "");
+  /** The same PostgreSQL the test suite uses, overridable through the same variables. */
+  static final String POSTGRES_URL =
+      System.getenv().getOrDefault("CONFIDE_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test");
+  static final String POSTGRES_USER = System.getenv().getOrDefault("CONFIDE_TEST_PG_USER", "postgres");
 
   private static final String INSERT =
       "INSERT INTO bench_rows (id, subject_id, payload) VALUES (:id, :subject, :payload)";
@@ -78,7 +78,7 @@ public class SealedInsertBenchmark {
       case "h2" -> DatabaseSettings.embedded(dir, 4);
       case "postgresql" -> {
         schema = "bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        yield new DatabaseSettings(POSTGRES_URL, POSTGRES_USER, POSTGRES_PASSWORD, schema, 4);
+        yield new DatabaseSettings(POSTGRES_URL, POSTGRES_USER, "", schema, 4);
       }
       default -> throw new IllegalArgumentException("unknown backend " + backend);
     };

@@ -1,6 +1,8 @@
 package dev.confide.crypto;
 
 import com.google.crypto.tink.Aead;
+import com.google.crypto.tink.PublicKeySign;
+import com.google.crypto.tink.signature.PredefinedSignatureParameters;
 import com.google.crypto.tink.aead.PredefinedAeadParameters;
 import com.google.crypto.tink.prf.PredefinedPrfParameters;
 import com.google.crypto.tink.prf.PrfSet;
@@ -19,15 +21,18 @@ public record KeyHierarchy(
     SubjectKeys subjectKeys,
     CookieSealer cookieSealer,
     BlindIndex blindIndex,
+    ReceiptSigner receiptSigner,
     Clock clock) {
 
   public static KeyHierarchy open(Jdbi jdbi, Aead rootKey, Clock clock, Duration subjectKeyCacheTtl) {
     Keyring<Aead> keyEncryption = Keyring.open(Keyring.KEY_ENCRYPTION, PredefinedAeadParameters.AES256_GCM, Aead.class, jdbi, rootKey, clock);
     Keyring<Aead> cookieKeys = Keyring.open(Keyring.COOKIES, PredefinedAeadParameters.AES256_GCM, Aead.class, jdbi, rootKey, clock);
     Keyring<PrfSet> blindIndexKeys = Keyring.open(Keyring.BLIND_INDEX, PredefinedPrfParameters.HMAC_SHA256_PRF, PrfSet.class, jdbi, rootKey, clock);
+    Keyring<PublicKeySign> receiptKeys = Keyring.open(Keyring.RECEIPTS, PredefinedSignatureParameters.ECDSA_P256,
+        PublicKeySign.class, jdbi, rootKey, clock);
     return new KeyHierarchy(keyEncryption, cookieKeys, blindIndexKeys,
         new SubjectKeys(jdbi, keyEncryption, clock, subjectKeyCacheTtl),
-        new CookieSealer(cookieKeys, clock), new BlindIndex(blindIndexKeys), clock);
+        new CookieSealer(cookieKeys, clock), new BlindIndex(blindIndexKeys), new ReceiptSigner(receiptKeys), clock);
   }
 
   /** The daily rotation job over this hierarchy. */

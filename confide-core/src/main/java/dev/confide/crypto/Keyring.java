@@ -28,6 +28,8 @@ import org.jdbi.v3.core.Jdbi;
 public final class Keyring<P> {
   /** The key-encryption keyring: wraps subject keys; rotated daily. */
   public static final String KEY_ENCRYPTION = "kek";
+  /** Signs erasure and request receipts (ECDSA P-256); its public half is published. */
+  public static final String RECEIPTS = "receipts";
   /** Seals session cookies; rotated daily; only today's and yesterday's keys are kept. */
   public static final String COOKIES = "cookies";
   /** Keyed MAC for blind indexes; not rotated (every index would have to be recomputed). */

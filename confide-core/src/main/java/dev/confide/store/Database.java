@@ -91,6 +91,18 @@ public final class Database implements AutoCloseable {
     }
   }
 
+  /**
+   * Writes a consistent online backup of the embedded database to a zip file (H2's BACKUP). For
+   * PostgreSQL use pg_dump (docs/operations.md); either way, run {@code confide erasure reapply}
+   * after a restore.
+   */
+  public void backupTo(java.nio.file.Path zip) {
+    if (backend != Backend.H2) {
+      throw new UnsupportedOperationException("use pg_dump for PostgreSQL backups");
+    }
+    jdbi.useHandle(h -> h.execute("BACKUP TO '" + zip.toAbsolutePath().toString().replace("'", "''") + "'"));
+  }
+
   @Override
   public void close() {
     dataSource.close();

@@ -31,6 +31,7 @@ public final class BackgroundJobs implements AutoCloseable {
   public void start() {
     long everyMinutes = confide.config.keys().rotationCheckMinutes();
     scheduler.scheduleWithFixedDelay(this::rotateKeysIfDue, 0, everyMinutes, TimeUnit.MINUTES);
+    scheduler.scheduleWithFixedDelay(this::sweep, 1, confide.config.retention().runEveryMinutes(), TimeUnit.MINUTES);
     // Other instances' keyring rotations become visible here without waiting for a failed open.
     scheduler.scheduleWithFixedDelay(this::reloadKeyrings, 1, 1, TimeUnit.MINUTES);
   }
@@ -52,6 +53,24 @@ public final class BackgroundJobs implements AutoCloseable {
       }
     } catch (RuntimeException e) {
       LOG.error("key rotation failed; it will be retried", e);
+    }
+  }
+
+  void sweep() {
+    String job = "retention";
+    try {
+      if (!confide.leases.tryAcquire(job, holder, Duration.ofMinutes(30))) {
+        return;
+      }
+      try {
+        var report = confide.retention.run();
+        LOG.info("retention: conversations={} usageRecords={} subjectsPurged={}",
+            report.conversationsExpired(), report.usageRecordsExpired(), report.subjectsPurged());
+      } finally {
+        confide.leases.release(job, holder);
+      }
+    } catch (RuntimeException e) {
+      LOG.error("retention sweep failed; it will be retried", e);
     }
   }
 

@@ -3,9 +3,13 @@ package dev.confide.app;
 import com.google.crypto.tink.Aead;
 import com.google.crypto.tink.prf.PrfSet;
 import dev.confide.analytics.AnonymousEvents;
+import dev.confide.analytics.DecisionData;
 import dev.confide.analytics.Epsilon;
 import dev.confide.analytics.PrivacyBudget;
 import dev.confide.training.TrainingExport;
+import dev.confide.rights.Erasure;
+import dev.confide.rights.ErasureLedgerFile;
+import dev.confide.retention.RetentionSweeps;
 import dev.confide.chat.ChatService;
 import dev.confide.chat.Conversations;
 import dev.confide.chat.DecisionEvent;
@@ -89,6 +93,9 @@ public final class Confide implements AutoCloseable {
   public final PiiDetector piiDetector;
   public final SubjectSettings settings;
   public final PrivacyBudget privacyBudget;
+  public final DecisionData decisionData;
+  public final Erasure erasure;
+  public final RetentionSweeps retention;
   public final TrainingExport trainingExport;
   /** Who may send PII unshielded to which provider (P15, P31). */
   public final ShieldPolicy providerConsents;
@@ -146,17 +153,26 @@ public final class Confide implements AutoCloseable {
         t.setDaemon(true);
         return t;
       });
-      this.settings = new SubjectSettings(jdbi, accounts, new SettingsDefaults(config.privacyDefaults().chatRetentionDays(),
-          config.privacyDefaults().dataCollection(), config.privacyDefaults().dataCollectionForHipaa()), clock);
+      SettingsDefaults settingsDefaults = new SettingsDefaults(config.privacyDefaults().chatRetentionDays(),
+          config.privacyDefaults().dataCollection(), config.privacyDefaults().dataCollectionForHipaa());
+      this.settings = new SubjectSettings(jdbi, accounts, settingsDefaults, clock);
       this.piiDetector = hooks.piiDetector() != null ? hooks.piiDetector() : PiiEngine.standard();
       this.providerConsents = new ShieldPolicy(new ProviderConsents(jdbi, clock), accounts);
       PiiShield shield = new PiiShield(piiDetector, compareExecutor, Duration.ofMillis(config.pii().shieldTimeoutMs()));
+      this.decisionData = new DecisionData(jdbi, settings, piiDetector);
+      this.erasure = new Erasure(jdbi, subjectKeys, new ErasureLedgerFile(dataDir.resolve("erasure-ledger.jsonl")),
+          keys.receiptSigner(), Duration.ofDays(config.keys().deletionWindowDays()), clock);
+      this.retention = new RetentionSweeps(jdbi, settingsDefaults, Duration.ofDays(config.retention().usageDays()),
+          config.retention().batchSize(), clock);
       this.privacyBudget = new PrivacyBudget(jdbi, clock);
       Conversations conversations = new Conversations(jdbi, subjectKeys, clock);
       this.trainingExport = new TrainingExport(jdbi, conversations, settings, accounts, piiDetector, privacyBudget,
           Epsilon.of(config.training().summaryEpsilonBudget()));
       this.chat = new ChatService(jdbi, conversations, models, new TokenCounter(), rateLimiter,
-          usage, analytics, hooks.decisionListener(), compareExecutor, config.comparisons().blind(), shield, providerConsents, clock);
+          usage, analytics, event -> {
+            decisionData.onDecision(event);
+            hooks.decisionListener().onDecision(event);
+          }, compareExecutor, config.comparisons().blind(), shield, providerConsents, clock);
     } catch (GeneralSecurityException | RuntimeException e) {
       database.close();
       throw e instanceof RuntimeException r ? r : new IllegalStateException("root key unusable: " + e.getMessage(), e);

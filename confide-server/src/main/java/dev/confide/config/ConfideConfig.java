@@ -20,7 +20,11 @@ public record ConfideConfig(
     Gateway gateway,
     Pii pii,
     PrivacyDefaults privacyDefaults,
-    Training training) {
+    Training training,
+    Retention retention) {
+
+  /** Usage records are kept this many days (P07); sweeps delete in batches and run this often. */
+  public record Retention(int usageDays, int batchSize, int runEveryMinutes) {}
 
   /** The training export: the total ε its published counts may ever spend, and ε per count. */
   public record Training(String summaryEpsilonBudget, String epsilonPerCount) {}
@@ -69,7 +73,7 @@ public record ConfideConfig(
   /** The same configuration listening on another port. */
   public ConfideConfig withPort(int port) {
     return new ConfideConfig(dataDir, new Server(server.host(), port, server.maxBodyBytes(), server.secureCookies(), server.tls()),
-        database, keys, sessions, passwords, loginLimits, ageGate, providers, builtinModels, rateLimits, redis, comparisons, gateway, pii, privacyDefaults, training);
+        database, keys, sessions, passwords, loginLimits, ageGate, providers, builtinModels, rateLimits, redis, comparisons, gateway, pii, privacyDefaults, training, retention);
   }
 
   public java.nio.file.Path dataPath() {

@@ -334,6 +334,9 @@ public final class ConfigLoader {
         problems.add(e.getKey() + ": must be a positive decimal such as \"0.1\"");
       }
     }
+    require(problems, c.retention().usageDays() >= 1 && c.retention().usageDays() <= 3650, "retention.usageDays: must be from 1 to 3650");
+    require(problems, c.retention().batchSize() >= 1, "retention.batchSize: must be at least 1");
+    require(problems, c.retention().runEveryMinutes() >= 1, "retention.runEveryMinutes: must be at least 1");
     require(problems, c.pii().shieldTimeoutMs() >= 10 && c.pii().shieldTimeoutMs() <= 60_000,
         "pii.shieldTimeoutMs: must be between 10 and 60000");
     return problems;

@@ -24,6 +24,9 @@ final class AccountRoutes {
   void register(RoutesConfig routes) {
     routes.get("/api/me", this::me);
     routes.patch("/api/me", this::correct);
+    routes.delete("/api/me", this::erase);
+    routes.get("/api/privacy/receipt-key", ctx -> ctx.json(Map.of("format", "tink-json-public-keyset", "algorithm", "ECDSA_P256",
+        "keyset", confide.erasure.receiptKey())));
     routes.post("/api/keys", this::createKey);
     routes.get("/api/keys", this::listKeys);
     routes.delete("/api/keys/{id}", this::revokeKey);
@@ -44,6 +47,17 @@ final class AccountRoutes {
         body.has("role") ? Optional.of(body.optionalString("role")) : Optional.empty(),
         body.has("preferences") ? Optional.of(body.requiredObject("preferences")) : Optional.empty());
     ctx.json(view(confide.accounts.correct(subject, changes)));
+  }
+
+  /** P25: erases the caller's account at once and returns the signed receipt. */
+  private void erase(Context ctx) {
+    Principal principal = ConfideHttp.principal(ctx);
+    if (!principal.viaCookie()) {
+      throw new Problem(Problem.Kind.FORBIDDEN, "session_required", "an account is erased from a signed-in session");
+    }
+    var receipt = confide.erasure.erase(principal.subject(), "user_request");
+    ctx.header("Set-Cookie", "confide_session=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax");
+    ctx.json(Map.of("receipt", Map.of("payload", receipt.payload(), "signature", receipt.signature())));
   }
 
   private void createKey(Context ctx) {

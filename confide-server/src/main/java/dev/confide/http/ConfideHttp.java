@@ -36,7 +36,7 @@ public final class ConfideHttp implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ConfideHttp.class);
   private static final String PRINCIPAL = "confide.principal";
   private static final String STARTED = "confide.started";
-  private static final Set<String> PUBLIC_API = Set.of("/api/auth/signup", "/api/auth/login");
+  private static final Set<String> PUBLIC_API = Set.of("/api/auth/signup", "/api/auth/login", "/api/privacy/receipt-key");
 
   private final Confide confide;
   private final ConfideConfig config;

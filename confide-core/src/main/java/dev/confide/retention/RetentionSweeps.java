@@ -1,0 +1,142 @@
+package dev.confide.retention;
+
+import dev.confide.consent.SettingsDefaults;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * The sweeps. Each deletes in batches of {@code batchSize} rows per transaction, so writers are
+ * never blocked for long, and can be run again at any time with the same result.
+ */
+public final class RetentionSweeps {
+  /** Every table that holds a subject's rows, purged after erasure (usage is re-keyed, not purged). */
+  private static final List<String> SUBJECT_TABLES = List.of("message_feedback", "comparisons", "messages", "conversations",
+      "subject_settings", "consent_ledger", "pii_provider_consents", "sessions", "api_keys", "subject_keys", "accounts");
+
+  private final Jdbi jdbi;
+  private final SettingsDefaults defaults;
+  private final Duration usageRetention;
+  private final int batchSize;
+  private final Clock clock;
+
+  /** What one run removed. */
+  public record Report(int conversationsExpired, int usageRecordsExpired, int subjectsPurged) {}
+
+  public RetentionSweeps(Jdbi jdbi, SettingsDefaults defaults, Duration usageRetention, int batchSize, Clock clock) {
+    this.jdbi = jdbi;
+    this.defaults = defaults;
+    this.usageRetention = usageRetention;
+    this.batchSize = batchSize;
+    this.clock = clock;
+  }
+
+  public Report run() {
+    return run(clock.instant());
+  }
+
+  /** Runs every sweep as of {@code asOf} (a catch-up or a test may pass a time other than now). */
+  public Report run(Instant asOf) {
+    int chats = expireChats(asOf);
+    int usage = expireUsage(asOf);
+    int purged = purgeErased(asOf);
+    return new Report(chats, usage, purged);
+  }
+
+  /** P04: a conversation goes when it has had no activity for its subject's retention days. */
+  int expireChats(Instant asOf) {
+    int total = 0;
+    if (defaults.chatRetentionDays() != null) {
+      Instant cutoff = asOf.minus(Duration.ofDays(defaults.chatRetentionDays()));
+      total += deleteConversations("""
+          SELECT c.id FROM conversations c
+          WHERE c.last_activity_at < :cutoff
+            AND NOT EXISTS (SELECT 1 FROM subject_settings s WHERE s.subject_id = c.subject_id)""", cutoff, null);
+    }
+    List<Integer> customDays = jdbi.withHandle(h -> h.createQuery(
+        "SELECT DISTINCT chat_retention_days FROM subject_settings WHERE keep_chats = FALSE").mapTo(Integer.class).list());
+    for (int days : customDays) {
+      total += deleteConversations("""
+          SELECT c.id FROM conversations c JOIN subject_settings s ON s.subject_id = c.subject_id
+          WHERE s.keep_chats = FALSE AND s.chat_retention_days = :days AND c.last_activity_at < :cutoff""",
+          asOf.minus(Duration.ofDays(days)), days);
+    }
+    return total;
+  }
+
+  private int deleteConversations(String select, Instant cutoff, Integer days) {
+    int total = 0;
+    while (true) {
+      List<UUID> ids = jdbi.withHandle(h -> h.createQuery(select + " ORDER BY c.id LIMIT :limit")
+          .bind("cutoff", cutoff).bind("days", days).bind("limit", batchSize).mapTo(UUID.class).list());
+      if (ids.isEmpty()) {
+        return total;
+      }
+      total += jdbi.inTransaction(h -> {
+        for (String table : List.of("message_feedback", "messages", "comparisons")) {
+          String where = table.equals("message_feedback")
+              ? "message_id IN (SELECT id FROM messages WHERE conversation_id IN (<ids>))"
+              : "conversation_id IN (<ids>)";
+          h.createUpdate("DELETE FROM " + table + " WHERE " + where).bindList("ids", ids).execute();
+        }
+        return h.createUpdate("DELETE FROM conversations WHERE id IN (<ids>)").bindList("ids", ids).execute();
+      });
+    }
+  }
+
+  /** P07: usage records older than the usage retention (two years by default). */
+  int expireUsage(Instant asOf) {
+    Instant cutoff = asOf.minus(usageRetention);
+    int total = 0;
+    while (true) {
+      int n = jdbi.withHandle(h -> h.createUpdate("""
+              DELETE FROM usage_records WHERE id IN (
+                SELECT id FROM usage_records WHERE created_at < :cutoff ORDER BY id LIMIT :limit)""")
+          .bind("cutoff", cutoff).bind("limit", batchSize).execute());
+      total += n;
+      if (n == 0) {
+        return total;
+      }
+    }
+  }
+
+  /** P25, P32: every remaining row of an erased subject is deleted; usage is kept under the tombstone. */
+  int purgeErased(Instant asOf) {
+    record Pending(UUID subject, UUID tombstone) {}
+    List<Pending> pending = jdbi.withHandle(h -> h.createQuery("SELECT subject_id, tombstone FROM erasure_ledger WHERE purged_at IS NULL")
+        .map((rs, ctx) -> new Pending(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class))).list());
+    for (Pending p : pending) {
+      for (String table : SUBJECT_TABLES) {
+        deleteInBatches(table, p.subject());
+      }
+      jdbi.useTransaction(h -> {
+        h.createUpdate("UPDATE usage_records SET subject_id = :t, api_key_id = NULL WHERE subject_id = :s")
+            .bind("t", p.tombstone()).bind("s", p.subject()).execute();
+        h.createUpdate("UPDATE erasure_ledger SET purged_at = :at WHERE subject_id = :s").bind("at", asOf).bind("s", p.subject()).execute();
+      });
+    }
+    return pending.size();
+  }
+
+  private void deleteInBatches(String table, UUID subject) {
+    String key = switch (table) {
+      case "message_feedback" -> "message_id";
+      case "sessions" -> "session_hash";
+      case "api_keys" -> "key_id";
+      case "accounts", "subject_keys", "subject_settings" -> "subject_id";
+      default -> "id";
+    };
+    while (true) {
+      int n = jdbi.withHandle((Handle h) -> h.createUpdate("DELETE FROM " + table + " WHERE " + key + " IN (SELECT " + key
+              + " FROM " + table + " WHERE subject_id = :s LIMIT :limit)")
+          .bind("s", subject).bind("limit", batchSize).execute());
+      if (n == 0) {
+        return;
+      }
+    }
+  }
+}

@@ -1,0 +1,67 @@
+package dev.confide.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.confide.consent.SubjectSettings;
+import dev.confide.testing.ApiClient;
+import dev.confide.testing.TestBackend;
+import dev.confide.testing.TestServer;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+@Tag("P05")
+class DecisionDataTest {
+  @TempDir Path tmp;
+
+  private static void decide(ApiClient client, String warmup, String question) {
+    String conversation = client.post("/api/conversations", Map.of("content", warmup, "model", "builtin-echo"))
+        .json().get("conversationId").asText();
+    String id = client.post("/api/conversations/" + conversation + "/compare",
+        Map.of("content", question, "models", List.of("builtin-echo", "builtin-tiny"))).json().get("id").asText();
+    assertThat(client.post("/api/comparisons/" + id + "/decision", Map.of("choice", "b")).status()).isEqualTo(200);
+  }
+
+  @Tag("P26")
+  @ParameterizedTest
+  @EnumSource(TestBackend.class)
+  void decisionsAreStoredAnonymizedWithoutTheComparedAnswersAndOnlyWithDataCollectionOn(TestBackend backend) {
+    try (TestServer server = TestServer.start(backend, tmp)) {
+      ApiClient ada = server.client();
+      ada.signUp("Decider", "decider@example.com", GatewayTest.PASSWORD, "1990-01-01");
+      UUID subject = server.confide.accounts.authenticate("decider@example.com", GatewayTest.PASSWORD.toCharArray()).orElseThrow();
+      decide(ada, "my address is decider@example.com", "which answer is better?");
+
+      var records = server.confide.decisionData.all();
+      assertThat(records).hasSize(1);
+      var record = records.get(0);
+      assertThat(record.modelA()).isEqualTo("builtin-echo");
+      assertThat(record.choice()).isEqualTo("b");
+      assertThat(record.decidedOn()).isEqualTo(java.time.LocalDate.of(2026, 11, 2));
+      assertThat(record.conversationJson()).contains("<EMAIL_ADDRESS>").doesNotContain("decider@example.com")
+          .contains("which answer is better?");
+      // The compared answers are not in it: echo's answer would repeat the question a second time.
+      assertThat(record.conversationJson().split("which answer is better", -1)).hasSize(2);
+      var columns = server.confide.database.jdbi().withHandle(h -> h.createQuery("SELECT * FROM decision_records").mapToMap().list());
+      assertThat(columns.get(0).keySet()).containsExactlyInAnyOrder("id", "decided_on", "model_a", "model_b", "choice", "conversation");
+      assertThat(columns.toString()).doesNotContain(subject.toString());
+
+      ada.patch("/api/settings", Map.of("dataCollection", false));
+      decide(ada, "again", "and now?");
+      assertThat(server.confide.decisionData.all()).as("data collection off").hasSize(1);
+      ada.patch("/api/settings", Map.of("dataCollection", true));
+      server.confide.settings.change(subject, SubjectSettings.Change.none().withRestricted(true), "staff", null);
+      decide(ada, "restricted", "still?");
+      assertThat(server.confide.decisionData.all()).as("restricted").hasSize(1);
+      server.confide.settings.change(subject, SubjectSettings.Change.none().withRestricted(false), "staff", null);
+      ada.patch("/api/settings", Map.of("objections", Map.of("product_improvement", true)));
+      decide(ada, "objected", "now?");
+      assertThat(server.confide.decisionData.all()).as("objection").hasSize(1);
+    }
+  }
+}

@@ -1,0 +1,86 @@
+package dev.confide.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.confide.testing.ApiClient;
+import dev.confide.testing.TestBackend;
+import dev.confide.testing.TestServer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class RetentionTest {
+  @TempDir Path tmp;
+
+  /** API keys do not age like session cookies, so these clients outlive the months the clock moves. */
+  private static ApiClient withKey(TestServer server, ApiClient session) {
+    return server.client().withBearer(session.post("/api/keys", Map.of()).json().get("secret").asText());
+  }
+
+  private static String chat(ApiClient client, String content) {
+    return client.post("/api/conversations", Map.of("content", content, "model", "builtin-echo")).json().get("conversationId").asText();
+  }
+
+  @Tag("P04")
+  @Tag("P32")
+  @ParameterizedTest
+  @EnumSource(TestBackend.class)
+  void chatsGoAfterTheirSubjectsRetentionOfInactivity(TestBackend backend) {
+    try (TestServer server = TestServer.start(backend, tmp)) {
+      Instant start = server.clock.instant();
+      ApiClient session = server.client();
+      session.signUp("Default", "default@example.com", GatewayTest.PASSWORD, "1990-01-01");
+      ApiClient byDefault = withKey(server, session);
+      session = server.client();
+      session.signUp("Thirty", "thirty@example.com", GatewayTest.PASSWORD, "1990-01-01");
+      ApiClient thirty = withKey(server, session);
+      thirty.patch("/api/settings", Map.of("chatRetentionDays", 30));
+      session = server.client();
+      session.signUp("Keeper", "keeper@example.com", GatewayTest.PASSWORD, "1990-01-01");
+      ApiClient keeper = withKey(server, session);
+      keeper.patch("/api/settings", Map.of("chatRetentionDays", "keep"));
+      String idle = chat(byDefault, "idle chat");
+      String active = chat(byDefault, "active chat");
+      String short1 = chat(thirty, "short-lived");
+      String kept = chat(keeper, "kept forever");
+
+      server.clock.advance(Duration.ofDays(60));
+      byDefault.post("/api/conversations/" + active + "/messages", Map.of("content", "still here", "model", "builtin-echo"));
+
+      var r29 = server.confide.retention.run(start.plus(Duration.ofDays(29)));
+      assertThat(r29.conversationsExpired()).isZero();
+      var r31 = server.confide.retention.run(start.plus(Duration.ofDays(31)));
+      assertThat(r31.conversationsExpired()).isEqualTo(1);
+      assertThat(thirty.get("/api/conversations/" + short1).status()).isEqualTo(404);
+
+      assertThat(server.confide.retention.run(start.plus(Duration.ofDays(89))).conversationsExpired()).isZero();
+      assertThat(server.confide.retention.run(start.plus(Duration.ofDays(91))).conversationsExpired()).isEqualTo(1);
+      assertThat(byDefault.get("/api/conversations/" + idle).status()).isEqualTo(404);
+      assertThat(byDefault.get("/api/conversations/" + active).status()).as("its last activity was on day 60").isEqualTo(200);
+      assertThat(server.confide.retention.run(start.plus(Duration.ofDays(151))).conversationsExpired()).isEqualTo(1);
+      assertThat(server.confide.retention.run(start.plus(Duration.ofDays(3000))).conversationsExpired()).isZero();
+      assertThat(keeper.get("/api/conversations/" + kept).status()).isEqualTo(200);
+      assertThat(server.confide.retention.run(start.plus(Duration.ofDays(3000))).conversationsExpired()).as("idempotent").isZero();
+    }
+  }
+
+  @Tag("P07")
+  @ParameterizedTest
+  @EnumSource(TestBackend.class)
+  void usageRecordsAreKeptTwoYears(TestBackend backend) {
+    try (TestServer server = TestServer.start(backend, tmp)) {
+      Instant start = server.clock.instant();
+      ApiClient ada = server.client();
+      ada.signUp("Usage", "usage-retention@example.com", GatewayTest.PASSWORD, "1990-01-01");
+      ada.patch("/api/settings", Map.of("chatRetentionDays", "keep"));
+      chat(ada, "metered");
+      assertThat(server.confide.retention.run(start.plus(Duration.ofDays(729))).usageRecordsExpired()).isZero();
+      assertThat(server.confide.retention.run(start.plus(Duration.ofDays(731))).usageRecordsExpired()).isEqualTo(1);
+    }
+  }
+}
