@@ -16,7 +16,8 @@ import org.jdbi.v3.core.Jdbi;
 public final class RetentionSweeps {
   /** Every table that holds a subject's rows, purged after erasure (usage is re-keyed, not purged). */
   private static final List<String> SUBJECT_TABLES = List.of("message_feedback", "comparisons", "messages", "conversations",
-      "subject_settings", "consent_ledger", "pii_provider_consents", "sessions", "api_keys", "subject_keys", "accounts");
+      "subject_settings", "consent_ledger", "pii_provider_consents", "access_logs", "sessions", "api_keys", "subject_keys", "accounts");
+  private static final Duration IP_KEPT_WHOLE = Duration.ofDays(30);
 
   private final Jdbi jdbi;
   private final SettingsDefaults defaults;
@@ -25,7 +26,8 @@ public final class RetentionSweeps {
   private final Clock clock;
 
   /** What one run removed. */
-  public record Report(int conversationsExpired, int usageRecordsExpired, int subjectsPurged) {}
+  public record Report(int conversationsExpired, int usageRecordsExpired, int subjectsPurged, int addressesTruncated,
+      int accessLogsExpired) {}
 
   public RetentionSweeps(Jdbi jdbi, SettingsDefaults defaults, Duration usageRetention, int batchSize, Clock clock) {
     this.jdbi = jdbi;
@@ -44,7 +46,31 @@ public final class RetentionSweeps {
     int chats = expireChats(asOf);
     int usage = expireUsage(asOf);
     int purged = purgeErased(asOf);
-    return new Report(chats, usage, purged);
+    int truncated = truncateAddresses(asOf);
+    int logs = deleteOlderThan("access_logs", "accessed_at", asOf.minus(usageRetention));
+    return new Report(chats, usage, purged, truncated, logs);
+  }
+
+  /** P09: client addresses older than 30 days keep only their network part. */
+  int truncateAddresses(Instant asOf) {
+    record Row(UUID id, String ip) {}
+    int total = 0;
+    while (true) {
+      List<Row> rows = jdbi.withHandle(h -> h.createQuery(
+              "SELECT id, ip FROM access_logs WHERE ip_truncated = FALSE AND accessed_at < :cutoff ORDER BY id LIMIT :limit")
+          .bind("cutoff", asOf.minus(IP_KEPT_WHOLE)).bind("limit", batchSize)
+          .map((rs, ctx) -> new Row(rs.getObject(1, UUID.class), rs.getString(2))).list());
+      if (rows.isEmpty()) {
+        return total;
+      }
+      jdbi.useTransaction(h -> {
+        for (Row r : rows) {
+          h.createUpdate("UPDATE access_logs SET ip = :ip, ip_truncated = TRUE WHERE id = :id")
+              .bind("ip", dev.confide.identity.AccessLog.truncate(r.ip())).bind("id", r.id()).execute();
+        }
+      });
+      total += rows.size();
+    }
   }
 
   /** P04: a conversation goes when it has had no activity for its subject's retention days. */
@@ -90,12 +116,14 @@ public final class RetentionSweeps {
 
   /** P07: usage records older than the usage retention (two years by default). */
   int expireUsage(Instant asOf) {
-    Instant cutoff = asOf.minus(usageRetention);
+    return deleteOlderThan("usage_records", "created_at", asOf.minus(usageRetention));
+  }
+
+  private int deleteOlderThan(String table, String column, Instant cutoff) {
     int total = 0;
     while (true) {
-      int n = jdbi.withHandle(h -> h.createUpdate("""
-              DELETE FROM usage_records WHERE id IN (
-                SELECT id FROM usage_records WHERE created_at < :cutoff ORDER BY id LIMIT :limit)""")
+      int n = jdbi.withHandle(h -> h.createUpdate("DELETE FROM " + table + " WHERE id IN (SELECT id FROM " + table
+              + " WHERE " + column + " < :cutoff ORDER BY id LIMIT :limit)")
           .bind("cutoff", cutoff).bind("limit", batchSize).execute());
       total += n;
       if (n == 0) {

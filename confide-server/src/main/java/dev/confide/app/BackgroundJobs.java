@@ -64,8 +64,9 @@ public final class BackgroundJobs implements AutoCloseable {
       }
       try {
         var report = confide.retention.run();
-        LOG.info("retention: conversations={} usageRecords={} subjectsPurged={}",
-            report.conversationsExpired(), report.usageRecordsExpired(), report.subjectsPurged());
+        LOG.info("retention: conversations={} usageRecords={} subjectsPurged={} addressesTruncated={} accessLogs={}",
+            report.conversationsExpired(), report.usageRecordsExpired(), report.subjectsPurged(), report.addressesTruncated(),
+            report.accessLogsExpired());
       } finally {
         confide.leases.release(job, holder);
       }

@@ -46,6 +46,7 @@ import dev.confide.crypto.KeyRotation;
 import dev.confide.crypto.Keyring;
 import dev.confide.crypto.RootKeys;
 import dev.confide.crypto.SubjectKeys;
+import dev.confide.identity.AccessLog;
 import dev.confide.identity.Accounts;
 import dev.confide.identity.AgeGate;
 import dev.confide.identity.ApiKeys;
@@ -84,6 +85,7 @@ public final class Confide implements AutoCloseable {
   public final ApiKeys apiKeys;
   public final StaffDirectory staff;
   public final JobLeases leases;
+  public final AccessLog accessLog;
   public final RateLimiter rateLimiter;
   public final KeyRotation keyRotation;
   public final ModelCatalog models;
@@ -130,6 +132,7 @@ public final class Confide implements AutoCloseable {
       this.apiKeys = new ApiKeys(jdbi, subjectKeys, clock);
       this.staff = new StaffDirectory(jdbi, subjectKeys, blindIndex, hasher, clock);
       this.leases = new JobLeases(jdbi, clock);
+      this.accessLog = new AccessLog(jdbi, clock);
       this.keyRotation = keys.rotation(Duration.ofDays(config.keys().deletionWindowDays()),
           config.keys().rotationBatchSize(), hooks.rotationObserver());
       this.models = new ModelCatalog(providers(config));

@@ -42,6 +42,7 @@ final class AuthRoutes {
     throttle(ctx, null);
     try {
       UUID subject = confide.accounts.signUp(new NewAccount(name, email, password, birthDate));
+      confide.accessLog.record(subject, "signup", ctx.ip(), ctx.header("User-Agent"));
       ctx.status(201).json(openSession(ctx, subject));
     } finally {
       Arrays.fill(password, '\0');
@@ -56,6 +57,7 @@ final class AuthRoutes {
     try {
       UUID subject = confide.accounts.authenticate(email, password)
           .orElseThrow(() -> new Problem(Problem.Kind.UNAUTHENTICATED, "invalid_credentials", "email or password is wrong"));
+      confide.accessLog.record(subject, "login", ctx.ip(), ctx.header("User-Agent"));
       ctx.json(openSession(ctx, subject));
     } finally {
       Arrays.fill(password, '\0');

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.confide.app.Confide;
 import dev.confide.config.ConfideConfig;
+import dev.confide.identity.ApiKeys;
 import dev.confide.models.DeltaSink;
 import dev.confide.models.ProviderException;
 import dev.confide.problem.Problem;
@@ -175,9 +176,10 @@ public final class ConfideHttp implements AutoCloseable {
       if (!authorization.startsWith("Bearer ")) {
         throw unauthenticated();
       }
-      return confide.apiKeys.authenticate(authorization.substring("Bearer ".length()).trim())
-          .map(p -> new Principal(p.subject(), null, null, p.keyId()))
+      ApiKeys.Principal key = confide.apiKeys.authenticate(authorization.substring("Bearer ".length()).trim())
           .orElseThrow(ConfideHttp::unauthenticated);
+      confide.accessLog.recordKeyUse(key.subject(), key.keyId(), ctx.ip(), ctx.header("User-Agent"));
+      return new Principal(key.subject(), null, null, key.keyId());
     }
     SessionCookie.Contents contents = sessionCookie.read(ctx).orElseThrow(ConfideHttp::unauthenticated);
     UUID subject = confide.sessions.resolve(contents.sessionId()).orElseThrow(ConfideHttp::unauthenticated);

@@ -83,4 +83,28 @@ class RetentionTest {
       assertThat(server.confide.retention.run(start.plus(Duration.ofDays(731))).usageRecordsExpired()).isEqualTo(1);
     }
   }
+
+  @Tag("P09")
+  @ParameterizedTest
+  @EnumSource(TestBackend.class)
+  void accessLogsKeepTheFullAddressThirtyDaysAndTheEntryTwoYears(TestBackend backend) {
+    try (TestServer server = TestServer.start(backend, tmp)) {
+      Instant start = server.clock.instant();
+      ApiClient ada = server.client();
+      ada.send("POST", "/api/auth/signup", "{\"name\":\"Logged\",\"email\":\"logged@example.com\",\"password\":\""
+          + GatewayTest.PASSWORD + "\",\"birthDate\":\"1990-01-01\"}", Map.of("User-Agent", "CanaryBrowser/1.0"));
+      var subject = server.confide.accounts.authenticate("logged@example.com", GatewayTest.PASSWORD.toCharArray()).orElseThrow();
+      ada.logIn("logged@example.com", GatewayTest.PASSWORD);
+      var entries = server.confide.accessLog.of(subject);
+      assertThat(entries).extracting(e -> e.kind()).containsExactly("signup", "login");
+      assertThat(entries.get(0).ip()).isEqualTo("127.0.0.1");
+      assertThat(entries.get(0).userAgent()).isEqualTo("CanaryBrowser/1.0");
+
+      assertThat(server.confide.retention.run(start.plus(Duration.ofDays(29))).addressesTruncated()).isZero();
+      assertThat(server.confide.retention.run(start.plus(Duration.ofDays(31))).addressesTruncated()).isEqualTo(2);
+      assertThat(server.confide.accessLog.of(subject)).allSatisfy(e -> assertThat(e.ip()).isEqualTo("127.0.0.0"));
+      assertThat(server.confide.retention.run(start.plus(Duration.ofDays(731))).accessLogsExpired()).isEqualTo(2);
+      assertThat(dev.confide.identity.AccessLog.truncate("2001:db8:85a3:8d3:1319:8a2e:370:7348")).isEqualTo("2001:db8:85a3::");
+    }
+  }
 }
