@@ -315,8 +315,10 @@ public final class ConfigLoader {
     require(problems, c.builtinModels().delayMsPerWord() >= 0 && c.builtinModels().delayMsPerWord() <= 1000,
         "builtinModels.delayMsPerWord: must be between 0 and 1000");
     for (var limit : java.util.Map.of("rateLimits.perSubject", c.rateLimits().perSubject(), "rateLimits.perApiKey", c.rateLimits().perApiKey()).entrySet()) {
-      require(problems, limit.getValue() != null && limit.getValue().requestsPerMinute() >= 1 && limit.getValue().tokensPerMinute() >= 1,
-          limit.getKey() + ": requestsPerMinute and tokensPerMinute must be at least 1");
+      // Bucket4j refills at most one token per nanosecond: 60 billion a minute is its ceiling.
+      require(problems, limit.getValue() != null && limit.getValue().requestsPerMinute() >= 1 && limit.getValue().tokensPerMinute() >= 1
+              && limit.getValue().requestsPerMinute() <= 1_000_000_000L && limit.getValue().tokensPerMinute() <= 1_000_000_000L,
+          limit.getKey() + ": requestsPerMinute and tokensPerMinute must be from 1 to 1000000000");
     }
     if (c.redis().url() != null) {
       require(problems, c.redis().url().startsWith("redis://") || c.redis().url().startsWith("rediss://"), "redis.url: must be a redis:// URL");

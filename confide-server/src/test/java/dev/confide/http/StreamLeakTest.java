@@ -24,8 +24,8 @@ class StreamLeakTest {
   void aThousandAbortedStreamsLeakNothing() throws Exception {
     try (FakeUpstream upstream = new FakeUpstream().answer("a b c d e f g h i j k l m n o p").delayPerWord(20);
          TestServer server = TestServer.start(TestBackend.H2, tmp, upstream.providerYaml(5000)
-             + "rateLimits:\n  perSubject: {requestsPerMinute: 100000, tokensPerMinute: 100000000}\n"
-             + "  perApiKey: {requestsPerMinute: 100000, tokensPerMinute: 100000000}\n", false)) {
+             + "rateLimits:\n  perSubject: {requestsPerMinute: 100000, tokensPerMinute: 1000000000}\n"
+             + "  perApiKey: {requestsPerMinute: 100000, tokensPerMinute: 1000000000}\n", false)) {
       GatewayTest.User ada = GatewayTest.user(server, "leak@example.com");
       String body = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(
           Map.of("model", "fake-model", "stream", true, "messages", List.of(Map.of("role", "user", "content", "hi"))));
