@@ -6,6 +6,18 @@ import math
 import sys
 
 PKG = "dev.confide.bench."
+# Student's t at 99.95% (two-sided 99.9%, as JMH reports) for 1..10 degrees of freedom.
+T_999 = [636.62, 31.60, 12.92, 8.61, 6.87, 5.96, 5.41, 5.04, 4.78, 4.59]
+
+
+def ci(values):
+    """Half-width of the 99.9% confidence interval of the mean, as JMH computes its error."""
+    n = len(values)
+    if n < 2 or n - 1 > len(T_999):
+        return float("nan")
+    mean = sum(values) / n
+    sd = math.sqrt(sum((v - mean) ** 2 for v in values) / (n - 1))
+    return T_999[n - 2] * sd / math.sqrt(n)
 
 
 def ratio(a, b):
@@ -41,9 +53,12 @@ def main(path):
         sm = m["secondaryMetrics"]
         b, b_iter = rates(sm, *base)
         o, o_iter = rates(sm, *other)
-        per_iter = ", ".join(f"{y / x:.3f}" for x, y in zip(b_iter, o_iter))
-        print(f"  {label}: {base_label} {b:,.1f}/s, {other_label} {o:,.1f}/s")
-        print(f"  -> {other_label}/{base_label} {label}: {o / b:.3f} (per iteration: {per_iter})")
+        ratios = [y / x for x, y in zip(b_iter, o_iter)]
+        per_iter = ", ".join(f"{r:.3f}" for r in ratios)
+        print(f"  {label}: {base_label} {b:,.1f} ± {ci(b_iter):,.1f}/s, "
+              f"{other_label} {o:,.1f} ± {ci(o_iter):,.1f}/s")
+        print(f"  -> {other_label}/{base_label} {label}: {o / b:.3f} "
+              f"(mean of iterations {sum(ratios) / len(ratios):.3f} ± {ci(ratios):.3f}; each: {per_iter})")
         if extra:
             extra(sm, b, o)
 

@@ -7,7 +7,9 @@ import dev.confide.analytics.DecisionData;
 import dev.confide.analytics.Epsilon;
 import dev.confide.analytics.PrivacyBudget;
 import dev.confide.training.TrainingExport;
+import dev.confide.rights.AccessReport;
 import dev.confide.rights.Erasure;
+import dev.confide.rights.PrivacyRequests;
 import dev.confide.rights.ErasureLedgerFile;
 import dev.confide.retention.RetentionSweeps;
 import dev.confide.chat.ChatService;
@@ -97,6 +99,7 @@ public final class Confide implements AutoCloseable {
   public final PrivacyBudget privacyBudget;
   public final DecisionData decisionData;
   public final Erasure erasure;
+  public final PrivacyRequests privacyRequests;
   public final RetentionSweeps retention;
   public final TrainingExport trainingExport;
   /** Who may send PII unshielded to which provider (P15, P31). */
@@ -162,13 +165,15 @@ public final class Confide implements AutoCloseable {
       this.piiDetector = hooks.piiDetector() != null ? hooks.piiDetector() : PiiEngine.standard();
       this.providerConsents = new ShieldPolicy(new ProviderConsents(jdbi, clock), accounts);
       PiiShield shield = new PiiShield(piiDetector, compareExecutor, Duration.ofMillis(config.pii().shieldTimeoutMs()));
+      Conversations conversations = new Conversations(jdbi, subjectKeys, clock);
       this.decisionData = new DecisionData(jdbi, settings, piiDetector);
       this.erasure = new Erasure(jdbi, subjectKeys, new ErasureLedgerFile(dataDir.resolve("erasure-ledger.jsonl")),
           keys.receiptSigner(), Duration.ofDays(config.keys().deletionWindowDays()), clock);
+      this.privacyRequests = new PrivacyRequests(jdbi, settings, new AccessReport(jdbi, accounts, settings,
+          providerConsents.consents(), conversations, accessLog, subjectKeys), erasure, subjectKeys, keys.receiptSigner(), clock);
       this.retention = new RetentionSweeps(jdbi, settingsDefaults, Duration.ofDays(config.retention().usageDays()),
           config.retention().batchSize(), clock);
       this.privacyBudget = new PrivacyBudget(jdbi, clock);
-      Conversations conversations = new Conversations(jdbi, subjectKeys, clock);
       this.trainingExport = new TrainingExport(jdbi, conversations, settings, accounts, piiDetector, privacyBudget,
           Epsilon.of(config.training().summaryEpsilonBudget()));
       this.chat = new ChatService(jdbi, conversations, models, new TokenCounter(), rateLimiter,

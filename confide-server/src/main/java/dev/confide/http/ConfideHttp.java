@@ -114,6 +114,7 @@ public final class ConfideHttp implements AutoCloseable {
     new ChatRoutes(confide.chat, confide.usage, confide.clock).register(c.routes);
     new ShieldRoutes(confide).register(c.routes);
     settingsRoutes.register(c.routes);
+    new PrivacyRequestRoutes(confide).register(c.routes);
 
     c.routes.exception(Problem.class, (e, ctx) -> ApiErrors.write(ctx, e));
     c.routes.exception(ProviderException.class, (e, ctx) -> ApiErrors.write(ctx, e));

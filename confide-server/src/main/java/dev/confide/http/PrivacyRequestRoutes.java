@@ -1,0 +1,68 @@
+package dev.confide.http;
+
+import dev.confide.app.Confide;
+import dev.confide.problem.Problem;
+import dev.confide.rights.PrivacyRequests;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/** The caller's privacy requests: file one, follow it, download the archive of an access or export. */
+final class PrivacyRequestRoutes {
+  private final Confide confide;
+
+  PrivacyRequestRoutes(Confide confide) {
+    this.confide = confide;
+  }
+
+  void register(RoutesConfig routes) {
+    routes.post("/api/privacy/requests", this::submit);
+    routes.get("/api/privacy/requests", ctx -> ctx.json(Map.of("data",
+        confide.privacyRequests.list(ConfideHttp.principal(ctx).subject()).stream().map(PrivacyRequestRoutes::view).toList())));
+    routes.get("/api/privacy/requests/{id}", ctx ->
+        ctx.json(view(confide.privacyRequests.get(ConfideHttp.principal(ctx).subject(), PathIds.uuid(ctx, "privacy request")))));
+    routes.get("/api/privacy/requests/{id}/download", this::download);
+  }
+
+  private void submit(Context ctx) {
+    Principal principal = ConfideHttp.principal(ctx);
+    JsonBody body = JsonBody.read(ctx, Set.of("type", "jurisdiction", "purposes"));
+    String type = body.requiredString("type");
+    if (type.equals("erase") && !principal.viaCookie()) {
+      throw new Problem(Problem.Kind.FORBIDDEN, "session_required", "an account is erased from a signed-in session");
+    }
+    List<String> purposes = body.has("purposes") ? body.requiredStringList("purposes") : List.of();
+    PrivacyRequests.Request request = confide.privacyRequests.submit(principal.subject(), type,
+        body.optionalString("jurisdiction").orElse(null), purposes);
+    ctx.status(201).json(view(request));
+  }
+
+  private void download(Context ctx) {
+    UUID subject = ConfideHttp.principal(ctx).subject();
+    UUID id = PathIds.uuid(ctx, "privacy request");
+    byte[] archive = confide.privacyRequests.download(subject, id);
+    ctx.contentType("application/zip");
+    ctx.header("Content-Disposition", "attachment; filename=\"confide-data-" + id + ".zip\"");
+    ctx.result(archive);
+  }
+
+  private static Map<String, Object> view(PrivacyRequests.Request r) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("id", r.id().toString());
+    m.put("type", r.type());
+    m.put("status", r.status());
+    m.put("jurisdiction", r.jurisdiction());
+    m.put("receivedAt", r.receivedAt());
+    m.put("dueAt", r.dueAt());
+    m.put("completedAt", r.completedAt());
+    m.put("extensionReason", r.extensionReason());
+    m.put("download", r.downloadable() ? "/api/privacy/requests/" + r.id() + "/download" : null);
+    m.put("downloadExpiresAt", r.downloadExpiresAt());
+    m.put("receipt", r.receipt() == null ? null : Map.of("payload", r.receipt().payload(), "signature", r.receipt().signature()));
+    return m;
+  }
+}

@@ -1,0 +1,152 @@
+package dev.confide.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.confide.crypto.ReceiptSigner;
+import dev.confide.testing.ApiClient;
+import dev.confide.testing.ApiClient.Response;
+import dev.confide.testing.TestBackend;
+import dev.confide.testing.TestServer;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.ZipInputStream;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class PrivacyRequestTest {
+  @TempDir Path tmp;
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Tag("P23")
+  @Tag("P27")
+  @Tag("P30")
+  @ParameterizedTest
+  @EnumSource(TestBackend.class)
+  void anAccessRequestYieldsAPortableArchiveOfEverythingHeld(TestBackend backend) throws Exception {
+    try (TestServer server = TestServer.start(backend, tmp)) {
+      ApiClient ada = server.client();
+      ada.signUp("Archie Access", "archie@example.com", GatewayTest.PASSWORD, "1990-01-01");
+      JsonNode first = ada.post("/api/conversations", Map.of("content", "first, with a comma", "model", "builtin-echo")).json();
+      ada.post("/api/messages/" + first.get("userMessageId").asText() + "/edit", Map.of("content", "first, edited", "model", "builtin-echo"));
+      ada.post("/api/messages/" + first.at("/message/id").asText() + "/feedback", Map.of("rating", "up"));
+      ada.patch("/api/settings", Map.of("trainingOptOut", true));
+
+      Response filed = ada.post("/api/privacy/requests", Map.of("type", "access"));
+      assertThat(filed.status()).isEqualTo(201);
+      JsonNode request = filed.json();
+      assertThat(request.get("status").asText()).isEqualTo("completed");
+      assertThat(Instant.parse(request.get("dueAt").asText())).isEqualTo(Instant.parse("2026-12-02T10:00:00Z"));
+      String key = server.client().get("/api/privacy/receipt-key").json().get("keyset").asText();
+      assertThat(ReceiptSigner.verify(key, request.at("/receipt/payload").asText(), request.at("/receipt/signature").asText())).isTrue();
+
+      HttpResponse<byte[]> download = download(server, ada, request.get("download").asText());
+      assertThat(download.statusCode()).isEqualTo(200);
+      assertThat(download.headers().firstValue("Content-Type").orElse("")).startsWith("application/zip");
+      Map<String, String> files = unzip(download.body());
+      assertThat(files).containsKeys("report.json", "messages.csv", "usage.csv", "README.txt");
+      JsonNode report = JSON.readTree(files.get("report.json"));
+      assertThat(report.at("/account/email").asText()).isEqualTo("archie@example.com");
+      assertThat(report.at("/settings/trainingOptOut").asBoolean()).isTrue();
+      assertThat(report.get("consentHistory")).isNotEmpty();
+      assertThat(report.at("/conversations/0/allVersions")).as("every version, not only the branch").hasSize(4);
+      assertThat(report.get("accessLog")).isNotEmpty();
+      assertThat(report.get("decisionData").asText()).contains("no link");
+      assertThat(files.get("messages.csv")).contains("\"first, with a comma\"").contains("first, edited").contains(",up,");
+
+      String stored = server.confide.database.jdbi().withHandle(h -> h.createQuery("SELECT archive_sealed FROM privacy_requests")
+          .mapTo(byte[].class).one().length + "");
+      assertThat(Integer.parseInt(stored)).as("the archive is stored sealed").isPositive();
+      assertThat(server.client().get(request.get("download").asText()).status()).isEqualTo(401);
+      ApiClient eve = server.client();
+      eve.signUp("Eve", "eve-requests@example.com", GatewayTest.PASSWORD, "1990-01-01");
+      assertThat(eve.get(request.get("download").asText()).status()).isEqualTo(404);
+      assertThat(eve.get("/api/privacy/requests/" + request.get("id").asText()).status()).isEqualTo(404);
+
+      ApiClient later = server.client().withBearer(ada.post("/api/keys", Map.of()).json().get("secret").asText());
+      server.clock.advance(Duration.ofDays(8));
+      assertThat(later.get(request.get("download").asText()).errorCode()).isEqualTo("download_expired");
+    }
+  }
+
+  @Tag("P26")
+  @Tag("P28")
+  @Tag("P17")
+  @Tag("P29")
+  @ParameterizedTest
+  @EnumSource(TestBackend.class)
+  void requestsToRestrictObjectAndOptOutTakeEffectAtOnceWithDeadlinesPerLaw(TestBackend backend) {
+    try (TestServer server = TestServer.start(backend, tmp)) {
+      ApiClient ada = server.client();
+      ada.signUp("Rita Requests", "rita@example.com", GatewayTest.PASSWORD, "1990-01-01");
+      JsonNode restrict = ada.post("/api/privacy/requests", Map.of("type", "restrict")).json();
+      assertThat(restrict.get("status").asText()).isEqualTo("completed");
+      assertThat(ada.get("/api/settings").json().get("restricted").asBoolean()).isTrue();
+      JsonNode object = ada.post("/api/privacy/requests", Map.of("type", "object", "purposes", List.of("marketing", "profiling"),
+          "jurisdiction", "ccpa")).json();
+      assertThat(Instant.parse(object.get("dueAt").asText())).isEqualTo(Instant.parse("2026-12-17T10:00:00Z"));
+      assertThat(ada.get("/api/settings").json().at("/objections/marketing").asBoolean()).isTrue();
+      ada.post("/api/privacy/requests", Map.of("type", "opt_out_sale"));
+      ada.post("/api/privacy/requests", Map.of("type", "limit_sensitive"));
+      JsonNode settings = ada.get("/api/settings").json();
+      assertThat(settings.get("optOutOfSale").asBoolean()).isTrue();
+      assertThat(settings.get("limitSensitive").asBoolean()).isTrue();
+
+      JsonNode rectify = ada.post("/api/privacy/requests", Map.of("type", "rectify")).json();
+      assertThat(rectify.get("status").asText()).isEqualTo("received");
+      server.clock.advance(Duration.ofDays(32));
+      assertThat(server.confide.privacyRequests.overdue()).hasSize(1);
+      server.confide.privacyRequests.extend(java.util.UUID.fromString(rectify.get("id").asText()), "complex records");
+      assertThat(server.confide.privacyRequests.overdue()).isEmpty();
+      server.clock.advance(Duration.ofDays(-32));
+      assertThat(ada.post("/api/privacy/requests", Map.of("type", "teleport")).errorCode()).isEqualTo("invalid_type");
+      assertThat(ada.post("/api/privacy/requests", Map.of("type", "object")).errorCode()).isEqualTo("invalid_purposes");
+      assertThat(ada.post("/api/privacy/requests", Map.of("type", "access", "jurisdiction", "mars")).errorCode())
+          .isEqualTo("invalid_jurisdiction");
+    }
+  }
+
+  @Tag("P25")
+  @ParameterizedTest
+  @EnumSource(TestBackend.class)
+  void anErasureRequestErasesWithAReceipt(TestBackend backend) {
+    try (TestServer server = TestServer.start(backend, tmp)) {
+      ApiClient ada = server.client();
+      ada.signUp("Erika", "erika@example.com", GatewayTest.PASSWORD, "1990-01-01");
+      Response erased = ada.post("/api/privacy/requests", Map.of("type", "erase"));
+      assertThat(erased.status()).isEqualTo(201);
+      assertThat(erased.json().at("/receipt/payload").asText()).contains("\"type\":\"erasure\"");
+      assertThat(server.client().logIn("erika@example.com", GatewayTest.PASSWORD).status()).isEqualTo(401);
+    }
+  }
+
+  private static HttpResponse<byte[]> download(TestServer server, ApiClient client, String path) throws Exception {
+    String cookie = client.cookies().getCookieStore().getCookies().stream().filter(c -> c.getName().equals("confide_session"))
+        .findFirst().orElseThrow().toString();
+    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(server.baseUrl() + path)).header("Cookie", cookie).build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  private static Map<String, String> unzip(byte[] zip) throws Exception {
+    Map<String, String> files = new HashMap<>();
+    try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip))) {
+      for (var e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+        files.put(e.getName(), new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      }
+    }
+    return files;
+  }
+}
