@@ -23,8 +23,8 @@ def ci(values):
 def ratio(a, b):
     """a/b with an approximate error from the two JMH 99.9% half-widths (relative, in quadrature)."""
     r = a["score"] / b["score"]
-    ea, eb = a["scoreError"], b["scoreError"]
-    if isinstance(ea, str) or isinstance(eb, str) or math.isnan(ea) or math.isnan(eb):
+    ea, eb = float(a["scoreError"]), float(b["scoreError"])
+    if math.isnan(ea) or math.isnan(eb):
         return r, float("nan")
     return r, r * math.hypot(ea / a["score"], eb / b["score"])
 
@@ -47,7 +47,8 @@ def main(path):
 
     def show(label, m):
         pm = m["primaryMetric"]
-        print(f"  {label:<44} {pm['score']:>14,.1f} ± {pm['scoreError']:>12,.1f} {pm['scoreUnit']}")
+        error = float(pm["scoreError"])  # JMH writes "NaN" when there is a single iteration
+        print(f"  {label:<44} {pm['score']:>14,.1f} ± {error:>12,.1f} {pm['scoreUnit']}")
 
     def paired(label, m, base, base_label, other, other_label, extra=None):
         sm = m["secondaryMetrics"]

@@ -74,25 +74,30 @@ public class SealedInsertBenchmark {
   @Setup(Level.Trial)
   public void setUp() {
     dir = BenchSupport.tempDir("confide-bench-insert");
-    DatabaseSettings settings = switch (backend) {
-      case "h2" -> DatabaseSettings.embedded(dir, 4);
-      case "postgresql" -> {
-        schema = "bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        yield new DatabaseSettings(POSTGRES_URL, POSTGRES_USER, "", schema, 4);
-      }
-      default -> throw new IllegalArgumentException("unknown backend " + backend);
-    };
-    db = Database.open(settings);
-    db.jdbi().useHandle(h -> h.execute(
-        "CREATE TABLE bench_rows (id UUID PRIMARY KEY, subject_id UUID NOT NULL, payload BYTEA NOT NULL)"));
+    try {
+      DatabaseSettings settings = switch (backend) {
+        case "h2" -> DatabaseSettings.embedded(dir, 4);
+        case "postgresql" -> {
+          schema = "bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+          yield new DatabaseSettings(POSTGRES_URL, POSTGRES_USER, "", schema, 4);
+        }
+        default -> throw new IllegalArgumentException("unknown backend " + backend);
+      };
+      db = Database.open(settings);
+      db.jdbi().useHandle(h -> h.execute(
+          "CREATE TABLE bench_rows (id UUID PRIMARY KEY, subject_id UUID NOT NULL, payload BYTEA NOT NULL)"));
 
-    SubjectKeys subjectKeys = BenchSupport.subjectKeys(db, dir);
-    subject = UUID.randomUUID();
-    db.jdbi().useTransaction(h -> subjectKeys.create(h, subject));
-    sealer = subjectKeys.sealer(subject);
+      SubjectKeys subjectKeys = BenchSupport.subjectKeys(db, dir);
+      subject = UUID.randomUUID();
+      db.jdbi().useTransaction(h -> subjectKeys.create(h, subject));
+      sealer = subjectKeys.sealer(subject);
 
-    payload = new byte[PAYLOAD_SIZE];
-    new SecureRandom().nextBytes(payload);
+      payload = new byte[PAYLOAD_SIZE];
+      new SecureRandom().nextBytes(payload);
+    } catch (RuntimeException e) {
+      tearDown(); // JMH does not tear down after a failed set-up
+      throw e;
+    }
   }
 
   /**
@@ -117,11 +122,13 @@ public class SealedInsertBenchmark {
   @TearDown(Level.Trial)
   public void tearDown() {
     try {
-      if (schema != null) {
+      if (db != null && schema != null) {
         db.jdbi().useHandle(h -> h.execute("DROP SCHEMA " + schema + " CASCADE"));
       }
     } finally {
-      db.close();
+      if (db != null) {
+        db.close();
+      }
       BenchSupport.deleteRecursively(dir);
     }
   }

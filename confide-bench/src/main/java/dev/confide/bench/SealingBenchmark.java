@@ -77,35 +77,42 @@ public class SealingBenchmark {
   @Setup(Level.Trial)
   public void setUp() throws GeneralSecurityException {
     dir = BenchSupport.tempDir("confide-bench-sealing");
-    db = Database.open(DatabaseSettings.embedded(dir, 4));
-    SubjectKeys subjectKeys = BenchSupport.subjectKeys(db, dir);
-    UUID subject = UUID.randomUUID();
-    db.jdbi().useTransaction(h -> subjectKeys.create(h, subject));
-    sealer = subjectKeys.sealer(subject);
-    UUID rowId = UUID.randomUUID();
-    field = FieldRef.of("messages", "content", rowId);
+    try {
+      db = Database.open(DatabaseSettings.embedded(dir, 4));
+      SubjectKeys subjectKeys = BenchSupport.subjectKeys(db, dir);
+      UUID subject = UUID.randomUUID();
+      db.jdbi().useTransaction(h -> subjectKeys.create(h, subject));
+      sealer = subjectKeys.sealer(subject);
+      UUID rowId = UUID.randomUUID();
+      field = FieldRef.of("messages", "content", rowId);
 
-    random = new SecureRandom();
-    payload = new byte[payloadSize];
-    random.nextBytes(payload);
+      random = new SecureRandom();
+      payload = new byte[payloadSize];
+      random.nextBytes(payload);
 
-    byte[] keyBytes = new byte[32];
-    random.nextBytes(keyBytes);
-    rawKey = new SecretKeySpec(keyBytes, "AES");
-    rawCipher = Cipher.getInstance("AES/GCM/NoPadding");
-    // Same bytes as FieldRef's associated data for this field and subject.
-    rawAssociatedData = ("confide-field-v1\0messages\0content\0" + rowId + '\0' + subject)
-        .getBytes(StandardCharsets.UTF_8);
+      byte[] keyBytes = new byte[32];
+      random.nextBytes(keyBytes);
+      rawKey = new SecretKeySpec(keyBytes, "AES");
+      rawCipher = Cipher.getInstance("AES/GCM/NoPadding");
+      // Same bytes as FieldRef's associated data for this field and subject.
+      rawAssociatedData = ("confide-field-v1\0messages\0content\0" + rowId + '\0' + subject)
+          .getBytes(StandardCharsets.UTF_8);
 
-    // Fail fast if either side does not round-trip.
-    if (!Arrays.equals(payload, confideSealOpen()) || !Arrays.equals(payload, rawAesGcmSealOpen())) {
-      throw new IllegalStateException("round trip failed");
+      // Fail fast if either side does not round-trip.
+      if (!Arrays.equals(payload, confideSealOpen()) || !Arrays.equals(payload, rawAesGcmSealOpen())) {
+        throw new IllegalStateException("round trip failed");
+      }
+    } catch (RuntimeException | GeneralSecurityException e) {
+      tearDown(); // JMH does not tear down after a failed set-up
+      throw e;
     }
   }
 
   @TearDown(Level.Trial)
   public void tearDown() {
-    db.close();
+    if (db != null) {
+      db.close();
+    }
     BenchSupport.deleteRecursively(dir);
   }
 
