@@ -1,8 +1,7 @@
 package dev.confide.bench;
 
 import com.google.crypto.tink.Aead;
-import com.google.crypto.tink.aead.PredefinedAeadParameters;
-import dev.confide.crypto.Keyring;
+import dev.confide.crypto.KeyHierarchy;
 import dev.confide.crypto.RootKeys;
 import dev.confide.crypto.SubjectKeys;
 import dev.confide.store.Database;
@@ -17,17 +16,15 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** Wiring shared by the benchmarks: the same key chain the server builds at start-up. */
+/** Set-up shared by the benchmarks. */
 final class BenchSupport {
   private BenchSupport() {}
 
-  /** Root key (local key file in {@code keyDir}) → key-encryption keyring → subject keys. */
+  /** The key hierarchy the server opens at start-up (root key file in {@code keyDir}). */
   static SubjectKeys subjectKeys(Database db, Path keyDir) {
     try {
       Aead root = RootKeys.open(RootKeys.defaultUri(keyDir), List.of());
-      Keyring<Aead> kek = Keyring.open(Keyring.KEY_ENCRYPTION, PredefinedAeadParameters.AES256_GCM,
-          Aead.class, db.jdbi(), root, Clock.systemUTC());
-      return new SubjectKeys(db.jdbi(), kek, Clock.systemUTC(), Duration.ofMinutes(5));
+      return KeyHierarchy.open(db.jdbi(), root, Clock.systemUTC(), Duration.ofMinutes(5)).subjectKeys();
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("cannot open the root key", e);
     }

@@ -43,9 +43,10 @@ public final class AccessReport {
   private final Conversations conversations;
   private final AccessLog accessLog;
   private final SubjectKeys subjectKeys;
+  private final SupportTickets tickets;
 
   public AccessReport(Jdbi jdbi, Accounts accounts, SubjectSettings settings, ProviderConsents consents,
-      Conversations conversations, AccessLog accessLog, SubjectKeys subjectKeys) {
+      Conversations conversations, AccessLog accessLog, SubjectKeys subjectKeys, SupportTickets tickets) {
     this.jdbi = jdbi;
     this.accounts = accounts;
     this.settings = settings;
@@ -53,6 +54,7 @@ public final class AccessReport {
     this.conversations = conversations;
     this.accessLog = accessLog;
     this.subjectKeys = subjectKeys;
+    this.tickets = tickets;
   }
 
   /** The archive as zip bytes. */
@@ -89,6 +91,7 @@ public final class AccessReport {
             FROM usage_records WHERE subject_id = :s ORDER BY created_at""").bind("s", subject).mapToMap().list());
     report.set("usage", JSON.valueToTree(usage));
     report.set("accessLog", JSON.valueToTree(accessLog.of(subject)));
+    report.set("supportTickets", JSON.valueToTree(tickets.of(subject)));
     List<Map<String, Object>> requests = jdbi.withHandle(h -> h.createQuery("""
             SELECT id, request_type, status, jurisdiction, received_at, due_at, completed_at
             FROM privacy_requests WHERE subject_id = :s ORDER BY received_at""").bind("s", subject).mapToMap().list());

@@ -10,6 +10,7 @@ import dev.confide.training.TrainingExport;
 import dev.confide.rights.AccessReport;
 import dev.confide.rights.Erasure;
 import dev.confide.rights.PrivacyRequests;
+import dev.confide.rights.SupportTickets;
 import dev.confide.rights.ErasureLedgerFile;
 import dev.confide.retention.RetentionSweeps;
 import dev.confide.chat.ChatService;
@@ -100,6 +101,7 @@ public final class Confide implements AutoCloseable {
   public final DecisionData decisionData;
   public final Erasure erasure;
   public final PrivacyRequests privacyRequests;
+  public final SupportTickets tickets;
   public final RetentionSweeps retention;
   public final TrainingExport trainingExport;
   /** Who may send PII unshielded to which provider (P15, P31). */
@@ -169,8 +171,9 @@ public final class Confide implements AutoCloseable {
       this.decisionData = new DecisionData(jdbi, settings, piiDetector);
       this.erasure = new Erasure(jdbi, subjectKeys, new ErasureLedgerFile(dataDir.resolve("erasure-ledger.jsonl")),
           keys.receiptSigner(), Duration.ofDays(config.keys().deletionWindowDays()), clock);
+      this.tickets = new SupportTickets(jdbi, subjectKeys, clock);
       this.privacyRequests = new PrivacyRequests(jdbi, settings, new AccessReport(jdbi, accounts, settings,
-          providerConsents.consents(), conversations, accessLog, subjectKeys), erasure, subjectKeys, keys.receiptSigner(), clock);
+          providerConsents.consents(), conversations, accessLog, subjectKeys, tickets), erasure, subjectKeys, keys.receiptSigner(), clock);
       this.retention = new RetentionSweeps(jdbi, settingsDefaults, Duration.ofDays(config.retention().usageDays()),
           config.retention().batchSize(), clock);
       this.privacyBudget = new PrivacyBudget(jdbi, clock);

@@ -26,6 +26,13 @@ final class PrivacyRequestRoutes {
     routes.get("/api/privacy/requests/{id}", ctx ->
         ctx.json(view(confide.privacyRequests.get(ConfideHttp.principal(ctx).subject(), PathIds.uuid(ctx, "privacy request")))));
     routes.get("/api/privacy/requests/{id}/download", this::download);
+    routes.post("/api/tickets", ctx -> {
+      JsonBody body = JsonBody.read(ctx, Set.of("subject", "body"));
+      var ticket = confide.tickets.open(ConfideHttp.principal(ctx).subject(), body.requiredString("subject"), body.requiredString("body"));
+      ctx.status(201).json(Map.of("id", ticket.id().toString(), "subject", ticket.subject(), "status", ticket.status(),
+          "createdAt", ticket.createdAt()));
+    });
+    routes.get("/api/tickets", ctx -> ctx.json(Map.of("data", confide.tickets.of(ConfideHttp.principal(ctx).subject()))));
   }
 
   private void submit(Context ctx) {

@@ -27,7 +27,7 @@ class ErasureTest {
   @TempDir Path tmp;
   private static final ObjectMapper JSON = new ObjectMapper();
   static final List<String> SUBJECT_TABLES = List.of("accounts", "subject_keys", "sessions", "api_keys", "conversations", "messages",
-      "comparisons", "message_feedback", "subject_settings", "consent_ledger", "pii_provider_consents", "usage_records", "access_logs", "privacy_requests", "privacy_request_events");
+      "comparisons", "message_feedback", "subject_settings", "consent_ledger", "pii_provider_consents", "usage_records", "access_logs", "privacy_requests", "privacy_request_events", "support_tickets");
 
   static long rowsOf(Confide confide, UUID subject) {
     return confide.database.jdbi().withHandle(h -> {
@@ -50,6 +50,8 @@ class ErasureTest {
       String conversation = ada.post("/api/conversations", Map.of("content", "erin's private thought", "model", "builtin-echo"))
           .json().get("conversationId").asText();
       ada.patch("/api/settings", Map.of("trainingOptOut", true));
+      assertThat(ada.post("/api/tickets", Map.of("subject", "help", "body", "erin's ticket text")).status()).isEqualTo(201);
+      ada.post("/api/privacy/requests", Map.of("type", "access"));
       String compared = ada.post("/api/conversations/" + conversation + "/compare", Map.of("content", "pick one")).json().get("id").asText();
       ada.post("/api/comparisons/" + compared + "/decision", Map.of("choice", "a"));
       int decisions = server.confide.decisionData.all().size();

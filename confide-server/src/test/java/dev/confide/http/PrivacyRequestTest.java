@@ -31,6 +31,7 @@ class PrivacyRequestTest {
   @TempDir Path tmp;
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  @Tag("P11")
   @Tag("P23")
   @Tag("P27")
   @Tag("P30")
@@ -44,6 +45,9 @@ class PrivacyRequestTest {
       ada.post("/api/messages/" + first.get("userMessageId").asText() + "/edit", Map.of("content", "first, edited", "model", "builtin-echo"));
       ada.post("/api/messages/" + first.at("/message/id").asText() + "/feedback", Map.of("rating", "up"));
       ada.patch("/api/settings", Map.of("trainingOptOut", true));
+      assertThat(ada.post("/api/tickets", Map.of("subject", "Billing", "body", "please check my invoice")).status()).isEqualTo(201);
+      assertThat(ada.get("/api/tickets").json().at("/data/0/body").asText()).isEqualTo("please check my invoice");
+      assertThat(ada.post("/api/tickets", Map.of("subject", "", "body", "x")).errorCode()).isEqualTo("invalid_subject");
 
       Response filed = ada.post("/api/privacy/requests", Map.of("type", "access"));
       assertThat(filed.status()).isEqualTo(201);
@@ -64,6 +68,7 @@ class PrivacyRequestTest {
       assertThat(report.get("consentHistory")).isNotEmpty();
       assertThat(report.at("/conversations/0/allVersions")).as("every version, not only the branch").hasSize(4);
       assertThat(report.get("accessLog")).isNotEmpty();
+      assertThat(report.at("/supportTickets/0/body").asText()).as("P11").isEqualTo("please check my invoice");
       assertThat(report.get("decisionData").asText()).contains("no link");
       assertThat(files.get("messages.csv")).contains("\"first, with a comma\"").contains("first, edited").contains(",up,");
 
