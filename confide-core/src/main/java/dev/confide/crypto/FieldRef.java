@@ -1,7 +1,6 @@
 package dev.confide.crypto;
 
 import java.nio.charset.StandardCharsets;
-import java.util.UUID;
 
 /**
  * Names the place a sealed value lives: table, column and row id. Bound into the ciphertext as
@@ -20,7 +19,7 @@ public record FieldRef(String table, String column, String rowId) {
   }
 
   /** NUL-separated; none of the parts may contain NUL, so the encoding is unambiguous. */
-  byte[] associatedData(UUID subject) {
+  byte[] associatedData(String subject) {
     String ad = "confide-field-v1\0" + table + '\0' + column + '\0' + rowId + '\0' + subject;
     return ad.getBytes(StandardCharsets.UTF_8);
   }

@@ -35,7 +35,8 @@ public final class SubjectKeys {
   private final Clock clock;
   private final Cache<UUID, SubjectKey> cache;
 
-  private record SubjectKey(Aead aead, KeysetHandle handle, LocalDate primaryDay, long revision) {}
+  /** An unwrapped key; {@code primaryEpochDay} is the UTC day of its newest version. */
+  private record SubjectKey(Aead aead, KeysetHandle handle, LocalDate primaryDay, long primaryEpochDay, long revision) {}
 
   public SubjectKeys(Jdbi jdbi, Keyring<Aead> keyEncryption, Clock clock, Duration cacheTtl) {
     TinkSetup.ensureRegistered();
@@ -87,6 +88,9 @@ public final class SubjectKeys {
     int deleted = handle.createUpdate("DELETE FROM subject_keys WHERE subject_id = :subject")
         .bind("subject", subject).execute();
     cache.invalidate(subject);
+    // A request for this subject between now and the commit could cache the still-visible key
+    // again: drop it once more when the deletion is committed.
+    handle.afterCommit(() -> cache.invalidate(subject));
     return deleted > 0;
   }
 
@@ -140,19 +144,21 @@ public final class SubjectKeys {
 
   private final class SubjectSealer implements Sealer {
     private final UUID subject;
+    private final String subjectText;
 
     SubjectSealer(UUID subject) {
       this.subject = subject;
+      this.subjectText = subject.toString();
     }
 
     @Override
     public byte[] seal(FieldRef field, byte[] plaintext) {
       SubjectKey key = current(subject);
-      if (key.primaryDay().isBefore(today())) {
+      if (key.primaryEpochDay() < Math.floorDiv(clock.millis(), 86_400_000L)) {
         key = addTodaysVersion(subject);
       }
       try {
-        return key.aead().encrypt(plaintext, field.associatedData(subject));
+        return key.aead().encrypt(plaintext, field.associatedData(subjectText));
       } catch (GeneralSecurityException e) {
         throw new IllegalStateException("sealing failed", e);
       }
@@ -160,7 +166,7 @@ public final class SubjectKeys {
 
     @Override
     public byte[] open(FieldRef field, byte[] ciphertext) {
-      byte[] ad = field.associatedData(subject);
+      byte[] ad = field.associatedData(subjectText);
       try {
         return current(subject).aead().decrypt(ciphertext, ad);
       } catch (GeneralSecurityException first) {
@@ -176,6 +182,10 @@ public final class SubjectKeys {
   }
 
   private SubjectKey current(UUID subject) {
+    SubjectKey cached = cache.getIfPresent(subject);
+    if (cached != null) {
+      return cached;
+    }
     SubjectKey key = cache.get(subject, s -> load(s).orElse(null));
     if (key == null) {
       throw new CannotOpenException("no key for this subject (erased or never created)", null);
@@ -229,7 +239,7 @@ public final class SubjectKeys {
 
   private SubjectKey subjectKey(KeysetHandle keyset, LocalDate day, long revision) {
     try {
-      return new SubjectKey(keyset.getPrimitive(RegistryConfiguration.get(), Aead.class), keyset, day, revision);
+      return new SubjectKey(keyset.getPrimitive(RegistryConfiguration.get(), Aead.class), keyset, day, day.toEpochDay(), revision);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("subject keyset has no AEAD primitive", e);
     }
