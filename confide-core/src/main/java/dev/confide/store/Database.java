@@ -31,6 +31,8 @@ public final class Database implements AutoCloseable {
     this.dataSource = dataSource;
     this.backend = backend;
     this.jdbi = Jdbi.create(dataSource);
+    // JDBI's default statement caches take a lock on every statement; Caffeine's do not.
+    jdbi.installPlugin(new org.jdbi.v3.cache.caffeine.CaffeineCachePlugin());
     // Timestamps always cross the driver as UTC OffsetDateTime so H2 and PostgreSQL agree.
     jdbi.registerArgument(new InstantArgumentFactory());
     // A null UUID must reach PostgreSQL untyped (not as varchar) to fit a uuid column.

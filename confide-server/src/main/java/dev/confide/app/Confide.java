@@ -108,6 +108,7 @@ public final class Confide implements AutoCloseable {
   public final ShieldPolicy providerConsents;
   private final RedisClient redis;
   private final ExecutorService compareExecutor;
+  private final ExecutorService detectionExecutor;
 
   /** Seams tests use to observe or break things; production uses {@link #NONE}. */
   public record Hooks(KeyRotation.Observer rotationObserver, DecisionEvent.Listener decisionListener, PiiDetector piiDetector) {
@@ -166,7 +167,13 @@ public final class Confide implements AutoCloseable {
       this.settings = new SubjectSettings(jdbi, accounts, settingsDefaults, clock);
       this.piiDetector = hooks.piiDetector() != null ? hooks.piiDetector() : PiiEngine.standard();
       this.providerConsents = new ShieldPolicy(new ProviderConsents(jdbi, clock), accounts);
-      PiiShield shield = new PiiShield(piiDetector, compareExecutor, Duration.ofMillis(config.pii().shieldTimeoutMs()));
+      // Detection gets threads of its own: queued behind comparisons it would add latency to every turn.
+      this.detectionExecutor = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "confide-pii-shield");
+        t.setDaemon(true);
+        return t;
+      });
+      PiiShield shield = new PiiShield(piiDetector, detectionExecutor, Duration.ofMillis(config.pii().shieldTimeoutMs()));
       Conversations conversations = new Conversations(jdbi, subjectKeys, clock);
       this.decisionData = new DecisionData(jdbi, settings, piiDetector);
       this.erasure = new Erasure(jdbi, subjectKeys, new ErasureLedgerFile(dataDir.resolve("erasure-ledger.jsonl")),
@@ -206,6 +213,7 @@ public final class Confide implements AutoCloseable {
   @Override
   public void close() {
     compareExecutor.shutdownNow();
+    detectionExecutor.shutdownNow();
     if (redis != null) {
       redis.shutdown();
     }
