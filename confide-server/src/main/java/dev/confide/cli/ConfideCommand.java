@@ -14,8 +14,8 @@ import picocli.CommandLine.Option;
 @Command(name = "confide", mixinStandardHelpOptions = true, versionProvider = ConfideCommand.Version.class,
     description = "Self-hostable AI chat whose privacy policy is enforced by the software itself.",
     subcommands = {ServeCommand.class, KeysCommand.class, StaffCommand.class, UsageCommand.class, TrainingCommand.class,
-        OperationsCommands.Retention.class, OperationsCommands.Erasure.class, OperationsCommands.Backup.class,
-        CommandLine.HelpCommand.class})
+        PiiCommand.class, OperationsCommands.Retention.class, OperationsCommands.Erasure.class,
+        OperationsCommands.Backup.class, CommandLine.HelpCommand.class})
 public final class ConfideCommand implements Runnable {
 
   @Option(names = "--config", scope = CommandLine.ScopeType.INHERIT, paramLabel = "FILE",

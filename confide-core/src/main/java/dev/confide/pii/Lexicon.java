@@ -1,0 +1,423 @@
+package dev.confide.pii;
+
+import java.text.Normalizer;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Word and phrase lists as bit flags, looked up by lower-cased word. Immutable once built; shared by all
+ * threads.
+ */
+final class Lexicon {
+  static final int FIRST = 1;
+  static final int LAST = 1 << 1;
+  static final int COMMON = 1 << 2;
+  static final int FUNCTION = 1 << 3;
+  static final int CITY = 1 << 4;
+  static final int COUNTRY = 1 << 5;
+  static final int STATE = 1 << 6;
+  static final int STATE_ABBR = 1 << 7;
+  static final int NRP = 1 << 8;
+  static final int MONTH = 1 << 9;
+  static final int WEEKDAY = 1 << 10;
+  static final int STREET_TYPE = 1 << 11;
+  static final int STREET_PREFIX = 1 << 12;
+  static final int UNIT = 1 << 13;
+  static final int ORG_SUFFIX = 1 << 14;
+  static final int ORG_WORD = 1 << 15;
+  static final int HONORIFIC = 1 << 16;
+  static final int JOB = 1 << 17;
+  static final int PARTICLE = 1 << 18;
+  static final int PLACE_PREFIX = 1 << 19;
+  static final int PHRASE_START = 1 << 20;
+  static final int LABEL = 1 << 21;
+  static final int JOB_MODIFIER = 1 << 22;
+  static final int ABBR_HONORIFIC = 1 << 23;
+  static final int COUNTRY_CODE = 1 << 24;
+  /** Street types that mark a street on their own (Street, Road, Avenue), unlike "Union" or "View". */
+  static final int STREET_STRONG = 1 << 25;
+  /** Words that say an address follows ("lives at", "ship to", "billing address"). */
+  static final int ADDRESS_CUE = 1 << 26;
+  /** "zip", "postcode", "postal": a postal code follows. */
+  static final int POSTAL_LABEL = 1 << 27;
+  /** "driver", "license", "DL": a driver's licence number may follow. */
+  static final int LICENSE_CUE = 1 << 28;
+
+  static final int NAME = FIRST | LAST;
+  static final int PLACE = CITY | COUNTRY | STATE;
+
+  private final WordTable table;
+  private final Map<String, Integer> phrases;
+  private final int maxPhraseTokens;
+  final NameShape shape;
+
+  Lexicon(Map<String, Integer> words, Map<String, Integer> phrases, int maxPhraseTokens, NameShape shape,
+      java.util.Set<String> hot) {
+    this.table = new WordTable(words, hot);
+    this.phrases = phrases;
+    this.maxPhraseTokens = maxPhraseTokens;
+    this.shape = shape;
+  }
+
+  /** Flags of a lower-cased word, trying it without accents when the exact form is unknown. */
+  int flags(String lower) {
+    return flags(lower, isAscii(lower));
+  }
+
+  /**
+   * Flags of the word in {@code chars[from, to)}, lower-cased on the fly (ASCII only; other words go
+   * through {@link #flags(String, boolean)}). No allocation.
+   */
+  int asciiFlags(char[] chars, int from, int to) {
+    int e = table.find(chars, from, to);
+    return e < 0 ? 0 : table.flagsOf[e];
+  }
+
+  /** The entry of the ASCII word in {@code chars[from, to)} lower-cased, or -1. */
+  int find(char[] chars, int from, int to) {
+    return table.find(chars, from, to);
+  }
+
+  /** An entry's flags. */
+  int entryFlags(int entry) {
+    return table.flagsOf[entry];
+  }
+
+  /** An entry's word (lower case), shared: scanning a known word allocates nothing. */
+  String entryWord(int entry) {
+    return table.keys[entry];
+  }
+
+  /** As {@link #flags(String)}, when the caller knows whether the word is ASCII. */
+  int flags(String lower, boolean ascii) {
+    int t = table.get(lower);
+    if (t >= 0) {
+      return t;
+    }
+    if (!ascii) {
+      int f = table.get(stripAccents(lower));
+      if (f >= 0) {
+        return f & ~PHRASE_START;
+      }
+    }
+    return 0;
+  }
+
+  /** Flags of a phrase: lower-cased tokens joined by single spaces. */
+  int phraseFlags(String key) {
+    Integer f = phrases.get(key);
+    return f == null ? 0 : f;
+  }
+
+  int maxPhraseTokens() {
+    return maxPhraseTokens;
+  }
+
+  /**
+   * An open-addressing table from lower-cased words to flags, laid out for few cache misses: each slot is
+   * one int holding the entry number and the high bits of its hash, the keys' chars sit in one pool, and a
+   * small first-level table of the most frequent words stays in the CPU cache.
+   */
+  static final class WordTable {
+    private final int[] slots;
+    private final int mask;
+    private final int[] hotSlots;
+    private final int hotMask;
+    /** Low bits of a slot: entry number + 1; high bits: the hash's high bits. */
+    private final int indexMask;
+    private final char[] pool;
+    private final int[] offsets;
+    final int[] flagsOf;
+    final String[] keys;
+
+    WordTable(Map<String, Integer> words, java.util.Set<String> hot) {
+      int n = words.size();
+      int indexBits = 32 - Integer.numberOfLeadingZeros(n + 1);
+      if (indexBits > 24) {
+        throw new IllegalArgumentException("too many words: " + n);
+      }
+      indexMask = (1 << indexBits) - 1;
+      int cap = Integer.highestOneBit(Math.max(4, n * 2)) << 1;
+      slots = new int[cap];
+      mask = cap - 1;
+      int chars = 0;
+      for (String w : words.keySet()) {
+        chars += w.length();
+      }
+      pool = new char[chars];
+      offsets = new int[n + 1];
+      flagsOf = new int[n];
+      keys = new String[n];
+      int i = 0;
+      int at = 0;
+      for (Map.Entry<String, Integer> e : words.entrySet()) {
+        String w = e.getKey();
+        w.getChars(0, w.length(), pool, at);
+        offsets[i] = at;
+        at += w.length();
+        flagsOf[i] = e.getValue();
+        keys[i] = w;
+        insert(slots, mask, hash(w), i);
+        i++;
+      }
+      offsets[n] = at;
+      int hotCap = Integer.highestOneBit(Math.max(4, hot.size() * 2)) << 1;
+      hotSlots = new int[hotCap];
+      hotMask = hotCap - 1;
+      for (int e = 0; e < n; e++) {
+        if (hot.contains(keys[e])) {
+          insert(hotSlots, hotMask, hash(keys[e]), e);
+        }
+      }
+    }
+
+    private void insert(int[] table, int tableMask, int h, int entry) {
+      int slot = h & tableMask;
+      while (table[slot] != 0) {
+        slot = (slot + 1) & tableMask;
+      }
+      table[slot] = (h & ~indexMask) | (entry + 1);
+    }
+
+    private static int mix(int h) {
+      h ^= h >>> 16;
+      h *= 0x85ebca6b;
+      h ^= h >>> 13;
+      h *= 0xc2b2ae35;
+      h ^= h >>> 16;
+      return h;
+    }
+
+    static int hash(String w) {
+      int h = 0;
+      for (int k = 0; k < w.length(); k++) {
+        h = h * 31 + w.charAt(k);
+      }
+      return mix(h);
+    }
+
+    /** Flags of a lower-case string, or -1 when absent. */
+    int get(String w) {
+      int h = hash(w);
+      int slot = h & mask;
+      int len = w.length();
+      int fp = h & ~indexMask;
+      while (true) {
+        int v = slots[slot];
+        if (v == 0) {
+          return -1;
+        }
+        if ((v & ~indexMask) == fp) {
+          int e = (v & indexMask) - 1;
+          int off = offsets[e];
+          if (offsets[e + 1] - off == len) {
+            int k = 0;
+            while (k < len && pool[off + k] == w.charAt(k)) {
+              k++;
+            }
+            if (k == len) {
+              return flagsOf[e];
+            }
+          }
+        }
+        slot = (slot + 1) & mask;
+      }
+    }
+
+    /** The entry of the ASCII word in {@code chars[from, to)} lower-cased, or -1 when absent. */
+    int find(char[] chars, int from, int to) {
+      int h = 0;
+      for (int k = from; k < to; k++) {
+        char c = chars[k];
+        h = h * 31 + (c >= 'A' && c <= 'Z' ? c + 32 : c);
+      }
+      h = mix(h);
+      int e = probe(hotSlots, hotMask, h, chars, from, to);
+      return e >= 0 ? e : probe(slots, mask, h, chars, from, to);
+    }
+
+    private int probe(int[] table, int tableMask, int h, char[] chars, int from, int to) {
+      int slot = h & tableMask;
+      int len = to - from;
+      int fp = h & ~indexMask;
+      while (true) {
+        int v = table[slot];
+        if (v == 0) {
+          return -1;
+        }
+        if ((v & ~indexMask) == fp) {
+          int e = (v & indexMask) - 1;
+          int off = offsets[e];
+          if (offsets[e + 1] - off == len) {
+            int k = 0;
+            while (k < len) {
+              char c = chars[from + k];
+              if (pool[off + k] != (c >= 'A' && c <= 'Z' ? (char) (c + 32) : c)) {
+                break;
+              }
+              k++;
+            }
+            if (k == len) {
+              return e;
+            }
+          }
+        }
+        slot = (slot + 1) & tableMask;
+      }
+    }
+  }
+
+  int size() {
+    return table.keys.length + phrases.size();
+  }
+
+  /** Whether {@code s} has a Latin letter with a diacritic (the only kind {@link #stripAccents} changes). */
+  static boolean hasLatinAccent(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if ((c >= 0xC0 && c <= 0x24F && c != 0xD7 && c != 0xF7) || (c >= 0x1E00 && c <= 0x1EFF) || (c >= 0x300 && c <= 0x36F)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  static boolean isAscii(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) >= 0x80) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  static String stripAccents(String s) {
+    if (!hasLatinAccent(s)) {
+      return s;
+    }
+    String d = Normalizer.normalize(s, Normalizer.Form.NFD);
+    StringBuilder b = new StringBuilder(d.length());
+    for (int i = 0; i < d.length(); i++) {
+      char c = d.charAt(i);
+      if (Character.getType(c) != Character.NON_SPACING_MARK) {
+        b.append(c);
+      }
+    }
+    return b.toString();
+  }
+
+  /** Collects entries; later flags are OR-ed into earlier ones. */
+  static final class Builder {
+    private final Map<String, Integer> words = new HashMap<>(1 << 17);
+    private final Map<String, Integer> phrases = new HashMap<>(1 << 14);
+    private final java.util.Set<String> hot = new java.util.HashSet<>();
+    private int maxPhraseTokens = 1;
+
+    /** Marks words as frequent, for the small first-level table. */
+    Builder hot(java.util.Collection<String> frequent) {
+      hot.addAll(frequent);
+      return this;
+    }
+
+    /** Adds a word or a phrase (tokenized like scanned text) with the given flags. */
+    Builder add(String entry, int flags) {
+      if (entry == null) {
+        return this;
+      }
+      String e = entry.strip();
+      if (e.isEmpty() || e.length() > 60) {
+        return this;
+      }
+      String[] tokens = isLetters(e) ? new String[] {e.toLowerCase(Locale.ROOT)} : Text.lowerTokens(e);
+      if (tokens.length == 0) {
+        return this;
+      }
+      if (tokens.length == 1) {
+        addWord(tokens[0], flags);
+        return this;
+      }
+      if (tokens.length > 8) {
+        return this;
+      }
+      String key = String.join(" ", tokens);
+      phrases.merge(key, flags, (a, b) -> a | b);
+      String stripped = stripAccents(key);
+      if (!stripped.equals(key)) {
+        phrases.merge(stripped, flags, (a, b) -> a | b);
+      }
+      addWord(tokens[0], PHRASE_START);
+      addWord(stripAccents(tokens[0]), PHRASE_START);
+      maxPhraseTokens = Math.max(maxPhraseTokens, tokens.length);
+      return this;
+    }
+
+    Builder addAll(String[] entries, int flags) {
+      for (String e : entries) {
+        add(e, flags);
+      }
+      return this;
+    }
+
+    Builder addAll(Iterable<String> entries, int flags) {
+      for (String e : entries) {
+        add(e, flags);
+      }
+      return this;
+    }
+
+    private void addWord(String lower, int flags) {
+      words.merge(lower, flags, (a, b) -> a | b);
+      if (!isAscii(lower)) {
+        String stripped = stripAccents(lower);
+        if (!stripped.equals(lower)) {
+          words.merge(stripped, flags & ~PHRASE_START, (a, b) -> a | b);
+        }
+      }
+    }
+
+    /** Removes flags from a word. */
+    Builder remove(String word, int flags) {
+      String lower = word.toLowerCase(Locale.ROOT);
+      words.computeIfPresent(lower, (k, v) -> (v & ~flags) == 0 ? null : v & ~flags);
+      return this;
+    }
+
+    int flagsOf(String lower) {
+      return words.getOrDefault(lower, 0);
+    }
+
+    /** Builds the lexicon and trains the name-shape model on its single-word names and common words. */
+    Lexicon build() {
+      NameShape shape = new NameShape();
+      for (Map.Entry<String, Integer> e : words.entrySet()) {
+        int f = e.getValue();
+        String w = e.getKey();
+        if (w.length() < 2 || !isLetters(w)) {
+          continue;
+        }
+        if ((f & NAME) != 0 && (f & COMMON) == 0) {
+          shape.addName(w);
+        } else if ((f & COMMON) != 0 && (f & NAME) == 0) {
+          shape.addWord(w);
+        }
+      }
+      java.util.Set<String> hotWords = new java.util.HashSet<>(hot);
+      for (Map.Entry<String, Integer> e : words.entrySet()) {
+        if ((e.getValue() & FUNCTION) != 0) {
+          hotWords.add(e.getKey());
+        }
+      }
+      return new Lexicon(words, new HashMap<>(phrases), maxPhraseTokens, shape.freeze(), hotWords);
+    }
+
+    private static boolean isLetters(String w) {
+      for (int i = 0; i < w.length(); i++) {
+        if (!Character.isLetter(w.charAt(i))) {
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+}
