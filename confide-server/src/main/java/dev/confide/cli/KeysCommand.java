@@ -14,17 +14,10 @@ import picocli.CommandLine.ParentCommand;
 
 @Command(name = "keys", mixinStandardHelpOptions = true, description = "Inspect and rotate Confide's keys.",
     subcommands = {KeysCommand.Status.class, KeysCommand.Rotate.class})
-final class KeysCommand implements Runnable {
+final class KeysCommand extends CommandGroup {
   @ParentCommand
   ConfideCommand parent;
 
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
-  }
 
   @Command(name = "status", mixinStandardHelpOptions = true,
       description = "Show each keyring's versions, their ages, and how many subject keys each still wraps.")

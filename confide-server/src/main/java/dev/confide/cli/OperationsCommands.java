@@ -18,17 +18,10 @@ final class OperationsCommands {
 
   @Command(name = "retention", mixinStandardHelpOptions = true, description = "Retention sweeps.",
       subcommands = {Retention.Run.class})
-  static final class Retention implements Runnable {
+  static final class Retention extends CommandGroup {
     @ParentCommand
     ConfideCommand parent;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-      spec.commandLine().usage(spec.commandLine().getOut());
-    }
 
     @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Run every retention sweep now: idle chats, old usage records, purge of erased subjects.")
@@ -65,17 +58,10 @@ final class OperationsCommands {
 
   @Command(name = "erasure", mixinStandardHelpOptions = true, description = "The erasure ledger.",
       subcommands = {Erasure.Reapply.class})
-  static final class Erasure implements Runnable {
+  static final class Erasure extends CommandGroup {
     @ParentCommand
     ConfideCommand parent;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-      spec.commandLine().usage(spec.commandLine().getOut());
-    }
 
     @Command(name = "reapply", mixinStandardHelpOptions = true,
         description = "After restoring a backup: erase again every subject in the erasure ledger file (dataDir/erasure-ledger.jsonl).")

@@ -31,17 +31,10 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "pii", mixinStandardHelpOptions = true,
     description = "Find personal data in text, and measure how well it is found.",
     subcommands = {PiiCommand.Eval.class, PiiCommand.Scan.class})
-final class PiiCommand implements Runnable {
+final class PiiCommand extends CommandGroup {
   @ParentCommand
   ConfideCommand parent;
 
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
-  }
 
   @Command(name = "eval", mixinStandardHelpOptions = true,
       description = "Score the detector on a Presidio-format dataset (JSON array of {full_text, spans}): precision,"

@@ -17,17 +17,10 @@ import picocli.CommandLine.ParentCommand;
 
 @Command(name = "staff", mixinStandardHelpOptions = true, description = "Manage staff members.",
     subcommands = {StaffCommand.CreateAdmin.class})
-final class StaffCommand implements Runnable {
+final class StaffCommand extends CommandGroup {
   @ParentCommand
   ConfideCommand parent;
 
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
-  }
 
   @Command(name = "create-admin", mixinStandardHelpOptions = true,
       description = "Create a staff member with the admin role. The password is read from the terminal, or from standard input with --password-stdin.")

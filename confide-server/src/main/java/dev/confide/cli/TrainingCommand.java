@@ -17,17 +17,10 @@ import picocli.CommandLine.ParentCommand;
 
 @Command(name = "training", mixinStandardHelpOptions = true, description = "Model-training data.",
     subcommands = {TrainingCommand.Export.class})
-final class TrainingCommand implements Runnable {
+final class TrainingCommand extends CommandGroup {
   @ParentCommand
   ConfideCommand parent;
 
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
-  }
 
   @Command(name = "export", mixinStandardHelpOptions = true,
       description = "Write the conversations of subjects who allow training, PII replaced by pseudonyms and without"

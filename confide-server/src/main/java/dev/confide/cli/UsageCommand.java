@@ -19,17 +19,10 @@ import picocli.CommandLine.ParentCommand;
 
 @Command(name = "usage", mixinStandardHelpOptions = true, description = "Usage and billing summaries.",
     subcommands = {UsageCommand.Export.class})
-final class UsageCommand implements Runnable {
+final class UsageCommand extends CommandGroup {
   @ParentCommand
   ConfideCommand parent;
 
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
-  }
 
   @Command(name = "export", mixinStandardHelpOptions = true,
       description = "Per-subject usage totals for one month (UTC), for an external payment processor's metered billing."
