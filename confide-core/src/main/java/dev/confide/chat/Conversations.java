@@ -15,7 +15,6 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -246,9 +245,5 @@ public final class Conversations {
         throw Problem.invalid("invalid_cursor", "cursor is not one this API returned");
       }
     }
-  }
-
-  static Optional<String> nonBlank(String s) {
-    return s == null || s.isBlank() ? Optional.empty() : Optional.of(s);
   }
 }

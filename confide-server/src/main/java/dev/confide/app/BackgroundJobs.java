@@ -37,41 +37,37 @@ public final class BackgroundJobs implements AutoCloseable {
   }
 
   void rotateKeysIfDue() {
-    String job = "key-rotation";
-    try {
-      if (!confide.leases.tryAcquire(job, holder, Duration.ofMinutes(30))) {
-        return;
+    runLeased("key-rotation", () -> {
+      var report = confide.keyRotation.runDaily();
+      if (report.rotated() || report.rewrapped() > 0 || !report.destroyed().isEmpty()) {
+        LOG.info("key rotation: rotated={} rewrapped={} destroyedVersions={}",
+            report.rotated(), report.rewrapped(), report.destroyed().size());
       }
-      try {
-        var report = confide.keyRotation.runDaily();
-        if (report.rotated() || report.rewrapped() > 0 || !report.destroyed().isEmpty()) {
-          LOG.info("key rotation: rotated={} rewrapped={} destroyedVersions={}",
-              report.rotated(), report.rewrapped(), report.destroyed().size());
-        }
-      } finally {
-        confide.leases.release(job, holder);
-      }
-    } catch (RuntimeException e) {
-      LOG.error("key rotation failed; it will be retried", e);
-    }
+    });
   }
 
   void sweep() {
-    String job = "retention";
+    runLeased("retention", () -> {
+      var report = confide.retention.run();
+      LOG.info("retention: conversations={} usageRecords={} subjectsPurged={} addressesTruncated={} accessLogs={}",
+          report.conversationsExpired(), report.usageRecordsExpired(), report.subjectsPurged(), report.addressesTruncated(),
+          report.accessLogsExpired());
+    });
+  }
+
+  /** Runs the job only while holding its lease; a failure is logged and the next run retries. */
+  private void runLeased(String job, Runnable work) {
     try {
       if (!confide.leases.tryAcquire(job, holder, Duration.ofMinutes(30))) {
         return;
       }
       try {
-        var report = confide.retention.run();
-        LOG.info("retention: conversations={} usageRecords={} subjectsPurged={} addressesTruncated={} accessLogs={}",
-            report.conversationsExpired(), report.usageRecordsExpired(), report.subjectsPurged(), report.addressesTruncated(),
-            report.accessLogsExpired());
+        work.run();
       } finally {
         confide.leases.release(job, holder);
       }
     } catch (RuntimeException e) {
-      LOG.error("retention sweep failed; it will be retried", e);
+      LOG.error("{} failed; it will be retried", job, e);
     }
   }
 

@@ -16,9 +16,11 @@ import java.util.UUID;
 /** The caller's own profile (view and correct, P24) and API keys. */
 final class AccountRoutes {
   private final Confide confide;
+  private final SessionCookie cookie;
 
-  AccountRoutes(Confide confide) {
+  AccountRoutes(Confide confide, SessionCookie cookie) {
     this.confide = confide;
+    this.cookie = cookie;
   }
 
   void register(RoutesConfig routes) {
@@ -56,7 +58,7 @@ final class AccountRoutes {
       throw new Problem(Problem.Kind.FORBIDDEN, "session_required", "an account is erased from a signed-in session");
     }
     var receipt = confide.erasure.erase(principal.subject(), "user_request");
-    ctx.header("Set-Cookie", "confide_session=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax");
+    cookie.clear(ctx);
     ctx.json(Map.of("receipt", Map.of("payload", receipt.payload(), "signature", receipt.signature())));
   }
 

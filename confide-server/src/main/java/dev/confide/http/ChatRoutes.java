@@ -69,31 +69,31 @@ final class ChatRoutes {
 
   /** Starts a conversation with its first message (the title comes from it). */
   private void start(Context ctx) {
-    turn(ctx, null, (caller, body) -> chat.send(caller, null, body.requiredString("content"), body.requiredString("model"), options(body)));
+    turn(ctx, (caller, body) -> chat.send(caller, null, body.requiredString("content"), body.requiredString("model"), options(body)));
   }
 
   private void send(Context ctx) {
     UUID conversation = id(ctx, "conversation");
-    turn(ctx, conversation, (caller, body) ->
+    turn(ctx, (caller, body) ->
         chat.send(caller, conversation, body.requiredString("content"), body.requiredString("model"), options(body)));
   }
 
   private void edit(Context ctx) {
     UUID message = id(ctx, "message");
-    turn(ctx, null, (caller, body) ->
+    turn(ctx, (caller, body) ->
         chat.edit(caller, message, body.requiredString("content"), body.requiredString("model"), options(body)));
   }
 
   private void regenerate(Context ctx) {
     UUID message = id(ctx, "message");
-    turn(ctx, null, (caller, body) -> chat.regenerate(caller, message, body.optionalString("model").orElse(null), options(body)));
+    turn(ctx, (caller, body) -> chat.regenerate(caller, message, body.optionalString("model").orElse(null), options(body)));
   }
 
   private interface TurnStarter {
     ChatService.Pending start(ChatService.Caller caller, JsonBody body);
   }
 
-  private void turn(Context ctx, UUID ignored, TurnStarter starter) {
+  private void turn(Context ctx, TurnStarter starter) {
     Principal principal = ConfideHttp.principal(ctx);
     JsonBody body = JsonBody.read(ctx, Set.of("content", "model", "temperature", "maxTokens"));
     ChatService.Caller caller = new ChatService.Caller(principal.subject(), principal.apiKeyId(), "app");

@@ -109,7 +109,7 @@ public final class ConfideHttp implements AutoCloseable {
     new OpsRoutes(confide, metrics).register(c.routes);
     new AuthRoutes(confide, sessionCookie, new LoginThrottle(
         config.loginLimits().perAccountPerMinute(), config.loginLimits().perIpPerMinute())).register(c.routes);
-    new AccountRoutes(confide).register(c.routes);
+    new AccountRoutes(confide, sessionCookie).register(c.routes);
     new OpenAiRoutes(confide.chat, confide.models, config.gateway().maxPromptChars()).register(c.routes);
     new ChatRoutes(confide.chat, confide.usage, confide.clock).register(c.routes);
     new ShieldRoutes(confide).register(c.routes);

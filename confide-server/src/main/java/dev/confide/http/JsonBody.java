@@ -63,6 +63,11 @@ final class JsonBody {
     return node;
   }
 
+  /** The raw value of a field (null when absent), for shapes the typed readers do not cover. */
+  JsonNode raw(String field) {
+    return node.get(field);
+  }
+
   boolean has(String field) {
     return node.has(field);
   }

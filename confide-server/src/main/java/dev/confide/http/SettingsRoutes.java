@@ -48,10 +48,9 @@ final class SettingsRoutes {
   private void change(Context ctx) {
     Principal principal = ConfideHttp.principal(ctx);
     JsonBody body = JsonBody.read(ctx, FIELDS);
-    JsonNode tree = JsonBody.readTree(ctx);
     Optional<Optional<Integer>> retention = Optional.empty();
     if (body.has("chatRetentionDays")) {
-      JsonNode v = tree.get("chatRetentionDays");
+      JsonNode v = body.raw("chatRetentionDays");
       if (v.isTextual() && v.asText().equals("keep")) {
         retention = Optional.of(Optional.empty());
       } else if (v.isIntegralNumber()) {
@@ -67,7 +66,7 @@ final class SettingsRoutes {
     SubjectSettings.Change change = new SubjectSettings.Change(retention,
         flag(body, "dataCollection"), flag(body, "trainingOptOut"), flag(body, "optOutOfSale"),
         flag(body, "limitSensitive"), flag(body, "analyticsCookies"), Optional.empty(),
-        flags(tree, "objections"), flags(tree, "communication"));
+        flags(body, "objections"), flags(body, "communication"));
     Settings after = confide.settings.change(principal.subject(), change, principal.viaCookie() ? "app" : "api", null);
     ctx.json(view(after));
   }
@@ -90,8 +89,8 @@ final class SettingsRoutes {
     return body.has(field) ? Optional.of(body.requiredBoolean(field)) : Optional.empty();
   }
 
-  private static Map<String, Boolean> flags(JsonNode tree, String field) {
-    JsonNode v = tree.get(field);
+  private static Map<String, Boolean> flags(JsonBody body, String field) {
+    JsonNode v = body.raw(field);
     if (v == null || v.isNull()) {
       return Map.of();
     }
