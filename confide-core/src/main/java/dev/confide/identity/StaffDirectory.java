@@ -10,6 +10,8 @@ import java.time.Clock;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -31,6 +33,15 @@ public final class StaffDirectory {
   /** A staff member as listed for operators: no personal values. */
   public record Member(UUID id, Set<StaffRole> roles, java.time.Instant createdAt) {}
 
+  /**
+   * A staff member just created: what must reach them once and is never shown again — the TOTP
+   * secret for their authenticator and, when the directory chose it, a one-time password.
+   */
+  public record Enrolled(UUID id, String oneTimePassword, String totpSecret) {}
+
+  /** A successful staff sign-in. Until the password is changed, only the password change is allowed. */
+  public record SignedIn(UUID id, Set<StaffRole> roles, boolean passwordChangeRequired) {}
+
   public StaffDirectory(Jdbi jdbi, SubjectKeys subjectKeys, BlindIndex blindIndex, PasswordHasher passwords, Clock clock) {
     this.jdbi = jdbi;
     this.subjectKeys = subjectKeys;
@@ -39,7 +50,19 @@ public final class StaffDirectory {
     this.clock = clock;
   }
 
-  public UUID create(String name, String rawEmail, char[] password, Set<StaffRole> roles) {
+  /** Creates a staff member with a chosen password. */
+  public Enrolled create(String name, String rawEmail, char[] password, Set<StaffRole> roles) {
+    return create(name, rawEmail, password, roles, false, null);
+  }
+
+  /** Creates a staff member with a random one-time password that must be changed at first sign-in. */
+  public Enrolled createWithOneTimePassword(String name, String rawEmail, Set<StaffRole> roles) {
+    String oneTime = Secrets.randomToken(15);
+    return create(name, rawEmail, oneTime.toCharArray(), roles, true, oneTime);
+  }
+
+  private Enrolled create(String name, String rawEmail, char[] password, Set<StaffRole> roles,
+      boolean changeRequired, String oneTimePassword) {
     if (roles.isEmpty()) {
       throw Problem.invalid("invalid_roles", "a staff member needs at least one role");
     }
@@ -48,12 +71,14 @@ public final class StaffDirectory {
     PasswordPolicy.check(password, email);
     String hash = passwords.hash(password);
     UUID id = UUID.randomUUID();
+    String totpSecret = Totp.newSecret();
     try {
       jdbi.useTransaction(h -> {
         Sealer sealer = subjectKeys.create(h, id);
         h.createUpdate("""
-                INSERT INTO staff_members (subject_id, email_index, email_sealed, name_sealed, password_hash, roles, created_at)
-                VALUES (:id, :index, :email, :name, :hash, :roles, :now)""")
+                INSERT INTO staff_members (subject_id, email_index, email_sealed, name_sealed, password_hash, roles,
+                  created_at, totp_sealed, password_change_required)
+                VALUES (:id, :index, :email, :name, :hash, :roles, :now, :totp, :change)""")
             .bind("id", id)
             .bind("index", blindIndex.of(EMAIL_INDEX, email))
             .bind("email", sealer.sealString(FieldRef.of("staff_members", "email", id), email))
@@ -61,6 +86,8 @@ public final class StaffDirectory {
             .bind("hash", hash)
             .bind("roles", roles.stream().map(StaffRole::wireName).sorted().collect(Collectors.joining(",")))
             .bind("now", clock.instant())
+            .bind("totp", sealer.sealString(FieldRef.of("staff_members", "totp", id), totpSecret))
+            .bind("change", changeRequired)
             .execute();
       });
     } catch (RuntimeException e) {
@@ -69,7 +96,83 @@ public final class StaffDirectory {
       }
       throw e;
     }
-    return id;
+    return new Enrolled(id, oneTimePassword, totpSecret);
+  }
+
+  /**
+   * Password and TOTP code checked together; any failure is the same empty answer, equally slow,
+   * so a caller learns nothing about which part was wrong. A code is accepted once.
+   */
+  public Optional<SignedIn> signIn(String rawEmail, char[] password, String totpCode) {
+    String email;
+    try {
+      email = EmailAddress.normalize(rawEmail);
+    } catch (Problem e) {
+      passwords.verifyDummy(password);
+      return Optional.empty();
+    }
+    record Row(UUID id, String hash, byte[] totp, String roles, boolean changeRequired) {}
+    Optional<Row> row = jdbi.withHandle(h -> h.createQuery("""
+            SELECT subject_id, password_hash, totp_sealed, roles, password_change_required FROM staff_members
+            WHERE email_index = :index AND disabled_at IS NULL""")
+        .bind("index", blindIndex.of(EMAIL_INDEX, email))
+        .map((rs, ctx) -> new Row(rs.getObject(1, UUID.class), rs.getString(2), rs.getBytes(3), rs.getString(4),
+            rs.getBoolean(5)))
+        .findOne());
+    if (row.isEmpty()) {
+      passwords.verifyDummy(password);
+      return Optional.empty();
+    }
+    Row r = row.get();
+    if (!passwords.verify(password, r.hash()) || r.totp() == null) {
+      return Optional.empty();
+    }
+    String secret = subjectKeys.sealer(r.id()).openString(FieldRef.of("staff_members", "totp", r.id()), r.totp());
+    OptionalLong step = Totp.matchingStep(secret, totpCode, clock.instant());
+    if (step.isEmpty()) {
+      return Optional.empty();
+    }
+    int claimed = jdbi.withHandle(h -> h.createUpdate(
+            "UPDATE staff_members SET totp_last_step = :step WHERE subject_id = :id AND totp_last_step < :step")
+        .bind("step", step.getAsLong()).bind("id", r.id()).execute());
+    if (claimed == 0) {
+      return Optional.empty(); // this code (or a later one) was already used
+    }
+    return Optional.of(new SignedIn(r.id(), parseRoles(r.roles()), r.changeRequired()));
+  }
+
+  /** Replaces the password after checking the current one; clears the one-time-password flag. */
+  public void changePassword(UUID id, char[] current, char[] replacement) {
+    String hash = jdbi.withHandle(h -> h.createQuery("SELECT password_hash FROM staff_members WHERE subject_id = :id")
+        .bind("id", id).mapTo(String.class).findOne())
+        .orElseThrow(() -> Problem.notFound("no such staff member"));
+    if (!passwords.verify(current, hash)) {
+      throw new Problem(Problem.Kind.FORBIDDEN, "wrong_password", "the current password is not correct");
+    }
+    if (java.util.Arrays.equals(current, replacement)) {
+      throw Problem.invalid("password_unchanged", "choose a password different from the current one");
+    }
+    PasswordPolicy.check(replacement, null);
+    String replacementHash = passwords.hash(replacement);
+    jdbi.useHandle(h -> h.createUpdate("""
+            UPDATE staff_members SET password_hash = :hash, password_change_required = FALSE WHERE subject_id = :id""")
+        .bind("hash", replacementHash).bind("id", id).execute());
+  }
+
+  /** The live (not disabled) staff member's roles. */
+  public Optional<Member> member(UUID id) {
+    return jdbi.withHandle(h -> h.createQuery(
+            "SELECT subject_id, roles, created_at FROM staff_members WHERE subject_id = :id AND disabled_at IS NULL")
+        .bind("id", id)
+        .map((rs, ctx) -> new Member(rs.getObject(1, UUID.class), parseRoles(rs.getString(2)),
+            rs.getObject(3, java.time.OffsetDateTime.class).toInstant()))
+        .findOne());
+  }
+
+  /** Whether the staff member still has to replace a one-time password. */
+  public boolean passwordChangeRequired(UUID id) {
+    return jdbi.withHandle(h -> h.createQuery("SELECT password_change_required FROM staff_members WHERE subject_id = :id")
+        .bind("id", id).mapTo(Boolean.class).findOne()).orElse(true);
   }
 
   public List<Member> list() {

@@ -159,15 +159,55 @@ class AccountsTest {
   void staffMembersHaveRolesAndSealedDetails(TestBackend backend) throws Exception {
     try (IdentityFixture f = IdentityFixture.open(backend, tmp, MutableClock.at("2026-11-01T10:00:00Z"))) {
       UUID admin = f.staff.create("Grace Admin", "grace@confide.test", "staff passphrase 99".toCharArray(),
-          java.util.EnumSet.of(StaffRole.ADMIN));
+          java.util.EnumSet.of(StaffRole.ADMIN)).id();
       assertThat(f.staff.list()).singleElement().satisfies(m -> {
         assertThat(m.id()).isEqualTo(admin);
         assertThat(m.roles()).containsExactly(StaffRole.ADMIN);
       });
       String stored = f.crypto.database.jdbi().withHandle(h -> h.createQuery("SELECT * FROM staff_members").mapToMap().list().toString());
       assertThat(stored).doesNotContain("Grace").doesNotContain("grace@");
+      assertThat(stored).as("the TOTP secret is sealed").doesNotContain(
+          f.staff.createWithOneTimePassword("Tom", "tom@confide.test", java.util.EnumSet.of(StaffRole.SUPPORT)).totpSecret());
       assertThatThrownBy(() -> f.staff.create("Again", "GRACE@confide.test", "staff passphrase 99".toCharArray(),
           java.util.EnumSet.of(StaffRole.SUPPORT))).isInstanceOfSatisfying(Problem.class, p -> assertThat(p.code()).isEqualTo("email_taken"));
+    }
+  }
+
+  @Tag("P21")
+  @ParameterizedTest
+  @EnumSource(TestBackend.class)
+  void staffSignInNeedsPasswordAndAFreshTotpCodeAndAOneTimePasswordMustBeChanged(TestBackend backend) throws Exception {
+    MutableClock clock = MutableClock.at("2026-11-01T10:00:00Z");
+    try (IdentityFixture f = IdentityFixture.open(backend, tmp, clock)) {
+      StaffDirectory.Enrolled enrolled = f.staff.createWithOneTimePassword("Pat Privacy", "pat@confide.test",
+          java.util.EnumSet.of(StaffRole.PRIVACY_OFFICER, StaffRole.SUPPORT));
+      assertThat(enrolled.oneTimePassword()).hasSizeGreaterThanOrEqualTo(20);
+      assertThat(enrolled.totpSecret()).matches("[A-Z2-7]{32}");
+      char[] otp = enrolled.oneTimePassword().toCharArray();
+      String code = Totp.codeAt(enrolled.totpSecret(), clock.instant());
+
+      assertThat(f.staff.signIn("pat@confide.test", otp, "000000".equals(code) ? "111111" : "000000")).as("wrong code").isEmpty();
+      assertThat(f.staff.signIn("pat@confide.test", "not the password".toCharArray(), code)).as("wrong password").isEmpty();
+      assertThat(f.staff.signIn("nobody@confide.test", otp, code)).as("unknown staff").isEmpty();
+      assertThat(f.staff.signIn("PAT@confide.test", otp, code)).hasValueSatisfying(s -> {
+        assertThat(s.id()).isEqualTo(enrolled.id());
+        assertThat(s.roles()).containsExactlyInAnyOrder(StaffRole.PRIVACY_OFFICER, StaffRole.SUPPORT);
+        assertThat(s.passwordChangeRequired()).isTrue();
+      });
+      assertThat(f.staff.signIn("pat@confide.test", otp, code)).as("a code works once").isEmpty();
+
+      clock.advance(java.time.Duration.ofSeconds(30));
+      String next = Totp.codeAt(enrolled.totpSecret(), clock.instant());
+      assertThatThrownBy(() -> f.staff.changePassword(enrolled.id(), "wrong".toCharArray(), "a new staff passphrase 7".toCharArray()))
+          .isInstanceOfSatisfying(Problem.class, p -> assertThat(p.code()).isEqualTo("wrong_password"));
+      f.staff.changePassword(enrolled.id(), otp, "a new staff passphrase 7".toCharArray());
+      assertThat(f.staff.signIn("pat@confide.test", otp, next)).as("the one-time password is spent").isEmpty();
+      assertThat(f.staff.signIn("pat@confide.test", "a new staff passphrase 7".toCharArray(), next))
+          .hasValueSatisfying(s -> assertThat(s.passwordChangeRequired()).isFalse());
+
+      clock.advance(java.time.Duration.ofMinutes(5));
+      assertThat(f.staff.signIn("pat@confide.test", "a new staff passphrase 7".toCharArray(), next))
+          .as("an old code is refused").isEmpty();
     }
   }
 }

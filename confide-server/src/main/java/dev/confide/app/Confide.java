@@ -85,6 +85,7 @@ public final class Confide implements AutoCloseable {
   public final BlindIndex blindIndex;
   public final Accounts accounts;
   public final Sessions sessions;
+  public final Sessions staffSessions;
   public final ApiKeys apiKeys;
   public final StaffDirectory staff;
   public final JobLeases leases;
@@ -137,6 +138,7 @@ public final class Confide implements AutoCloseable {
       this.sessions = new Sessions(jdbi, clock, Duration.ofDays(config.sessions().maxAgeDays()));
       this.apiKeys = new ApiKeys(jdbi, subjectKeys, clock);
       this.staff = new StaffDirectory(jdbi, subjectKeys, blindIndex, hasher, clock);
+      this.staffSessions = Sessions.forStaff(jdbi, clock, Duration.ofHours(config.staff().sessionHours()));
       this.leases = new JobLeases(jdbi, clock);
       this.accessLog = new AccessLog(jdbi, clock);
       this.keyRotation = keys.rotation(Duration.ofDays(config.keys().deletionWindowDays()),

@@ -1,6 +1,7 @@
 package dev.confide.cli;
 
 import dev.confide.app.Confide;
+import dev.confide.identity.StaffDirectory;
 import dev.confide.identity.StaffRole;
 import java.io.BufferedReader;
 import java.io.Console;
@@ -8,7 +9,10 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
-import java.util.UUID;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -16,11 +20,58 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "staff", mixinStandardHelpOptions = true, description = "Manage staff members.",
-    subcommands = {StaffCommand.CreateAdmin.class})
+    subcommands = {StaffCommand.Create.class, StaffCommand.CreateAdmin.class})
 final class StaffCommand extends CommandGroup {
   @ParentCommand
   ConfideCommand parent;
 
+
+  @Command(name = "create", mixinStandardHelpOptions = true,
+      description = "Create a staff member. Prints JSON with a one-time password (to be changed at first sign-in) "
+          + "and the TOTP secret (base32) for their authenticator app; neither is shown again.")
+  static final class Create implements Callable<Integer> {
+    @ParentCommand
+    StaffCommand staff;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--name", required = true, description = "The staff member's name.")
+    String name;
+
+    @Option(names = "--email", required = true, description = "The staff member's email address.")
+    String email;
+
+    @Option(names = "--role", required = true, split = ",",
+        description = "One or more of: admin, privacy_officer, support, security (repeat or separate with commas).")
+    List<String> roles;
+
+    @Override
+    public Integer call() throws IOException {
+      Set<StaffRole> parsed = EnumSet.noneOf(StaffRole.class);
+      for (String role : roles) {
+        try {
+          parsed.add(StaffRole.fromWireName(role));
+        } catch (IllegalArgumentException e) {
+          throw dev.confide.problem.Problem.invalid("invalid_role",
+              "unknown role '" + role + "'; use admin, privacy_officer, support or security");
+        }
+      }
+      try (Confide confide = staff.parent.openEngine()) {
+        StaffDirectory.Enrolled enrolled = confide.staff.createWithOneTimePassword(name, email, parsed);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("id", enrolled.id().toString());
+        out.put("roles", parsed.stream().map(StaffRole::wireName).sorted().toList());
+        out.put("oneTimePassword", enrolled.oneTimePassword());
+        out.put("totpSecret", enrolled.totpSecret());
+        out.put("otpauthUri", "otpauth://totp/Confide:" + java.net.URLEncoder.encode(email, java.nio.charset.StandardCharsets.UTF_8)
+            + "?secret=" + enrolled.totpSecret() + "&issuer=Confide");
+        spec.commandLine().getOut().println(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(out));
+        spec.commandLine().getOut().flush();
+        return 0;
+      }
+    }
+  }
 
   @Command(name = "create-admin", mixinStandardHelpOptions = true,
       description = "Create a staff member with the admin role. The password is read from the terminal, or from standard input with --password-stdin.")
@@ -44,8 +95,10 @@ final class StaffCommand extends CommandGroup {
     public Integer call() throws IOException {
       char[] password = readPassword();
       try (Confide confide = staff.parent.openEngine()) {
-        UUID id = confide.staff.create(name, email, password, EnumSet.of(StaffRole.ADMIN));
-        spec.commandLine().getOut().println("created admin " + id);
+        StaffDirectory.Enrolled enrolled = confide.staff.create(name, email, password, EnumSet.of(StaffRole.ADMIN));
+        spec.commandLine().getOut().println("created admin " + enrolled.id());
+        spec.commandLine().getOut().println("TOTP secret (add it to an authenticator app now; it is not shown again): "
+            + enrolled.totpSecret());
         spec.commandLine().getOut().flush();
         return 0;
       } finally {

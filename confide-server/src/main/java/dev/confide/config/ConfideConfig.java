@@ -21,7 +21,11 @@ public record ConfideConfig(
     Pii pii,
     PrivacyDefaults privacyDefaults,
     Training training,
-    Retention retention) {
+    Retention retention,
+    Staff staff) {
+
+  /** Staff sessions last this many hours; break-glass grants need a privacy officer's approval when set. */
+  public record Staff(int sessionHours, boolean grantApproval) {}
 
   /** Usage records are kept this many days (P07); sweeps delete in batches and run this often. */
   public record Retention(int usageDays, int batchSize, int runEveryMinutes) {}
@@ -73,7 +77,7 @@ public record ConfideConfig(
   /** The same configuration listening on another port. */
   public ConfideConfig withPort(int port) {
     return new ConfideConfig(dataDir, new Server(server.host(), port, server.maxBodyBytes(), server.secureCookies(), server.tls()),
-        database, keys, sessions, passwords, loginLimits, ageGate, providers, builtinModels, rateLimits, redis, comparisons, gateway, pii, privacyDefaults, training, retention);
+        database, keys, sessions, passwords, loginLimits, ageGate, providers, builtinModels, rateLimits, redis, comparisons, gateway, pii, privacyDefaults, training, retention, staff);
   }
 
   public java.nio.file.Path dataPath() {

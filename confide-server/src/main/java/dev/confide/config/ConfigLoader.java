@@ -286,6 +286,8 @@ public final class ConfigLoader {
     }
     require(problems, c.sessions().maxAgeDays() >= 1 && c.sessions().maxAgeDays() <= 400,
         "sessions.maxAgeDays: must be between 1 and 400");
+    require(problems, c.staff().sessionHours() >= 1 && c.staff().sessionHours() <= 24,
+        "staff.sessionHours: must be between 1 and 24");
     require(problems, c.passwords().memoryKib() >= 8192, "passwords.memoryKib: must be at least 8192");
     require(problems, c.passwords().iterations() >= 1, "passwords.iterations: must be at least 1");
     require(problems, c.passwords().parallelism() >= 1, "passwords.parallelism: must be at least 1");

@@ -110,6 +110,9 @@ public final class ConfideHttp implements AutoCloseable {
     new AuthRoutes(confide, sessionCookie, new LoginThrottle(
         config.loginLimits().perAccountPerMinute(), config.loginLimits().perIpPerMinute())).register(c.routes);
     new AccountRoutes(confide, sessionCookie).register(c.routes);
+    new StaffAuthRoutes(confide, new SessionCookie(confide.cookieSealer, tls || config.server().secureCookies(), "confide_staff"),
+        new LoginThrottle(config.loginLimits().perAccountPerMinute(), config.loginLimits().perIpPerMinute()))
+        .register(c.routes);
     new OpenAiRoutes(confide.chat, confide.models, config.gateway().maxPromptChars()).register(c.routes);
     new ChatRoutes(confide.chat, confide.usage, confide.clock).register(c.routes);
     new ShieldRoutes(confide).register(c.routes);
@@ -155,8 +158,8 @@ public final class ConfideHttp implements AutoCloseable {
   }
 
   private void authenticate(Context ctx) {
-    if (ctx.method() == HandlerType.OPTIONS || PUBLIC_API.contains(ctx.path())) {
-      return;
+    if (ctx.method() == HandlerType.OPTIONS || PUBLIC_API.contains(ctx.path()) || ctx.path().startsWith("/api/admin/")) {
+      return; // the staff API authenticates staff, never end users (StaffAuthRoutes)
     }
     Principal principal = resolvePrincipal(ctx);
     if (principal.viaCookie() && changesState(ctx.method())) {
@@ -201,7 +204,7 @@ public final class ConfideHttp implements AutoCloseable {
     return new Problem(Problem.Kind.UNAUTHENTICATED, "unauthenticated", "sign in, or send a valid API key as a Bearer token");
   }
 
-  private static boolean changesState(HandlerType method) {
+  static boolean changesState(HandlerType method) {
     return method == HandlerType.POST || method == HandlerType.PUT || method == HandlerType.PATCH
         || method == HandlerType.DELETE;
   }

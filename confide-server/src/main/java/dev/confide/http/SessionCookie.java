@@ -19,16 +19,24 @@ final class SessionCookie {
 
   private final CookieSealer sealer;
   private final boolean secure;
+  private final String baseName;
 
   record Contents(byte[] sessionId, byte[] csrf) {}
 
+  /** End users' session cookie. */
   SessionCookie(CookieSealer sealer, boolean secure) {
+    this(sealer, secure, "confide_session");
+  }
+
+  /** A cookie of another name: staff sessions use their own, so the two can never be confused. */
+  SessionCookie(CookieSealer sealer, boolean secure, String baseName) {
     this.sealer = sealer;
     this.secure = secure;
+    this.baseName = baseName;
   }
 
   String name() {
-    return secure ? "__Host-confide_session" : "confide_session";
+    return secure ? "__Host-" + baseName : baseName;
   }
 
   /** Sets the cookie and returns the CSRF token the client must echo in {@code X-CSRF-Token}. */

@@ -72,6 +72,15 @@ public final class ApiClient {
     return r;
   }
 
+  /** Staff sign-in with password and authenticator code; keeps the staff CSRF token. */
+  public Response staffLogIn(String email, String password, String totp) {
+    Response r = post("/api/admin/login", Map.of("email", email, "password", password, "totp", totp));
+    if (r.status() == 200) {
+      csrfToken = r.json().get("csrfToken").asText();
+    }
+    return r;
+  }
+
   public Response get(String path) {
     return send("GET", path, null, Map.of());
   }

@@ -101,6 +101,23 @@ public final class TestServer implements AutoCloseable {
     return new ApiClient(baseUrl());
   }
 
+  /** A staff member with these roles, signed in (password changed, TOTP used): a client for /api/admin. */
+  public ApiClient staffClient(String email, dev.confide.identity.StaffRole... roles) {
+    var enrolled = confide.staff.createWithOneTimePassword("Staff " + email, email, java.util.EnumSet.copyOf(java.util.List.of(roles)));
+    ApiClient client = client();
+    ApiClient.Response login = client.staffLogIn(email, enrolled.oneTimePassword(),
+        dev.confide.identity.Totp.codeAt(enrolled.totpSecret(), clock.instant()));
+    if (login.status() != 200) {
+      throw new IllegalStateException("staff log-in failed: " + login.text());
+    }
+    ApiClient.Response changed = client.post("/api/admin/password",
+        java.util.Map.of("currentPassword", enrolled.oneTimePassword(), "newPassword", "staff passphrase for tests 1"));
+    if (changed.status() != 204) {
+      throw new IllegalStateException("password change failed: " + changed.text());
+    }
+    return client;
+  }
+
   @Override
   public void close() {
     http.close();

@@ -1,0 +1,68 @@
+package dev.confide.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.confide.identity.StaffDirectory;
+import dev.confide.identity.StaffRole;
+import dev.confide.identity.Totp;
+import dev.confide.testing.ApiClient;
+import dev.confide.testing.ApiClient.Response;
+import dev.confide.testing.TestBackend;
+import dev.confide.testing.TestServer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Map;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+@Tag("P21")
+class StaffSignInTest {
+  @TempDir Path tmp;
+
+  @ParameterizedTest
+  @EnumSource(TestBackend.class)
+  void staffSignInNeedsTotpAndAFreshPasswordAndIsSeparateFromEndUsers(TestBackend backend) {
+    try (TestServer server = TestServer.start(backend, tmp)) {
+      StaffDirectory.Enrolled enrolled = server.confide.staff.createWithOneTimePassword("Sam Security", "sam@confide.test",
+          EnumSet.of(StaffRole.SECURITY));
+      String code = Totp.codeAt(enrolled.totpSecret(), server.clock.instant());
+
+      ApiClient sam = server.client();
+      Response wrongCode = sam.staffLogIn("sam@confide.test", enrolled.oneTimePassword(), "000000".equals(code) ? "111111" : "000000");
+      assertThat(wrongCode.status()).isEqualTo(401);
+      assertThat(wrongCode.errorCode()).isEqualTo("invalid_credentials");
+
+      Response login = sam.staffLogIn("sam@confide.test", enrolled.oneTimePassword(), code);
+      assertThat(login.status()).isEqualTo(200);
+      assertThat(login.json().get("passwordChangeRequired").asBoolean()).isTrue();
+      assertThat(login.headers().allValues("Set-Cookie")).anySatisfy(c -> assertThat(c).startsWith("confide_staff=").contains("HttpOnly"));
+
+      Response blocked = sam.get("/api/admin/me");
+      assertThat(blocked.status()).isEqualTo(403);
+      assertThat(blocked.errorCode()).isEqualTo("password_change_required");
+
+      Response noCsrf = server.client().post("/api/admin/password", Map.of("currentPassword", "x", "newPassword", "y"));
+      assertThat(noCsrf.status()).as("no staff cookie").isEqualTo(401);
+      Response changed = sam.post("/api/admin/password",
+          Map.of("currentPassword", enrolled.oneTimePassword(), "newPassword", "sam's new staff passphrase"));
+      assertThat(changed.status()).isEqualTo(204);
+      Response me = sam.get("/api/admin/me");
+      assertThat(me.status()).isEqualTo(200);
+      assertThat(me.json().get("roles").get(0).asText()).isEqualTo("security");
+
+      assertThat(sam.get("/api/me").status()).as("a staff cookie is not an end-user session").isEqualTo(401);
+      ApiClient user = server.client();
+      assertThat(user.signUp("Una User", "una@example.com", "a long passphrase 42", "1990-01-01").status()).isEqualTo(201);
+      assertThat(user.get("/api/admin/me").status()).as("an end-user session is not a staff session").isEqualTo(401);
+
+      sam.withCsrf("forged");
+      assertThat(sam.post("/api/admin/logout", null).status()).as("state changes need the staff CSRF token").isEqualTo(403);
+
+      server.clock.advance(Duration.ofHours(9));
+      assertThat(sam.get("/api/admin/me").status()).as("staff sessions are short").isEqualTo(401);
+    }
+  }
+}
