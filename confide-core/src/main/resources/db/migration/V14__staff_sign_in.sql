@@ -32,7 +32,12 @@ CREATE INDEX request_verifications_by_subject ON request_verifications (subject_
 
 CREATE TABLE request_reminders (
   request_id   UUID NOT NULL,
+  subject_id   UUID NOT NULL,
   reminder     VARCHAR(32) NOT NULL,
   sent_at      TIMESTAMP WITH TIME ZONE NOT NULL,
   PRIMARY KEY (request_id, reminder)
 );
+
+-- rights: where a request came from (app, or email taken in by staff) and, for objections, the purposes.
+ALTER TABLE privacy_requests ADD COLUMN channel VARCHAR(16) DEFAULT 'app' NOT NULL;
+ALTER TABLE privacy_requests ADD COLUMN purposes VARCHAR(500);

@@ -122,6 +122,13 @@ public final class Accounts {
     return Optional.of(row.get().subject());
   }
 
+  /** The account with this email, found by its blind index (staff intake of emailed requests). */
+  public Optional<UUID> findByEmail(String rawEmail) {
+    Optional<byte[]> index = emailIndexFor(rawEmail);
+    return index.flatMap(i -> jdbi.withHandle(h -> h.createQuery("SELECT subject_id FROM accounts WHERE email_index = :index")
+        .bind("index", i).mapTo(UUID.class).findOne()));
+  }
+
   /** The blind index a log-in attempt for this email would use; for per-account throttling. */
   public Optional<byte[]> emailIndexFor(String rawEmail) {
     try {
@@ -189,12 +196,23 @@ public final class Accounts {
         .bind("s", subject).mapTo(Boolean.class).findOne().orElse(false));
   }
 
-  public void setHipaa(UUID subject, boolean hipaa) {
-    int updated = jdbi.withHandle(h -> h.createUpdate("UPDATE accounts SET hipaa = :h WHERE subject_id = :s")
-        .bind("h", hipaa).bind("s", subject).execute());
+  /**
+   * Makes the account a HIPAA account under the named business associate agreement (a contract
+   * reference, not personal data), or with {@code null} ends that status.
+   */
+  public void setHipaa(UUID subject, String baaReference) {
+    String reference = baaReference == null ? null : TextFields.clean("baaReference", baaReference, 200);
+    int updated = jdbi.withHandle(h -> h.createUpdate("UPDATE accounts SET hipaa = :h, baa_reference = :ref WHERE subject_id = :s")
+        .bind("h", reference != null).bind("ref", reference).bind("s", subject).execute());
     if (updated == 0) {
       throw Problem.notFound("no such account");
     }
+  }
+
+  /** The BAA reference of a HIPAA account. */
+  public Optional<String> baaReference(UUID subject) {
+    return jdbi.withHandle(h -> h.createQuery("SELECT baa_reference FROM accounts WHERE subject_id = :s AND hipaa = TRUE")
+        .bind("s", subject).mapTo(String.class).findOne());
   }
 
   public long count() {

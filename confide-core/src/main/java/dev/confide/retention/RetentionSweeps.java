@@ -16,7 +16,7 @@ import org.jdbi.v3.core.Jdbi;
 public final class RetentionSweeps {
   /** Every table that holds a subject's rows, purged after erasure (usage is re-keyed, not purged). */
   private static final List<String> SUBJECT_TABLES = List.of("message_feedback", "comparisons", "messages", "conversations",
-      "subject_settings", "consent_ledger", "pii_provider_consents", "access_logs", "privacy_request_events", "privacy_requests", "support_tickets", "sessions", "api_keys", "subject_keys", "accounts");
+      "subject_settings", "consent_ledger", "pii_provider_consents", "access_logs", "privacy_request_events", "privacy_requests", "support_tickets", "request_verifications", "request_reminders", "sessions", "api_keys", "subject_keys", "accounts");
   private static final Duration IP_KEPT_WHOLE = Duration.ofDays(30);
 
   private final Jdbi jdbi;
@@ -138,16 +138,31 @@ public final class RetentionSweeps {
     List<Pending> pending = jdbi.withHandle(h -> h.createQuery("SELECT subject_id, tombstone FROM erasure_ledger WHERE purged_at IS NULL")
         .map((rs, ctx) -> new Pending(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class))).list());
     for (Pending p : pending) {
-      for (String table : SUBJECT_TABLES) {
-        deleteInBatches(table, p.subject());
-      }
-      jdbi.useTransaction(h -> {
-        h.createUpdate("UPDATE usage_records SET subject_id = :t, api_key_id = NULL WHERE subject_id = :s")
-            .bind("t", p.tombstone()).bind("s", p.subject()).execute();
-        h.createUpdate("UPDATE erasure_ledger SET purged_at = :at WHERE subject_id = :s").bind("at", asOf).bind("s", p.subject()).execute();
-      });
+      purge(p.subject(), p.tombstone(), asOf);
     }
     return pending.size();
+  }
+
+  /**
+   * Purges one erased subject now instead of within the window: for a child's account found
+   * under the minimum age (P34), nothing waits.
+   */
+  public void purgeNow(UUID subject) {
+    UUID tombstone = jdbi.withHandle(h -> h.createQuery("SELECT tombstone FROM erasure_ledger WHERE subject_id = :s")
+        .bind("s", subject).mapTo(UUID.class).findOne())
+        .orElseThrow(() -> new IllegalStateException("purgeNow is for erased subjects only"));
+    purge(subject, tombstone, clock.instant());
+  }
+
+  private void purge(UUID subject, UUID tombstone, Instant at) {
+    for (String table : SUBJECT_TABLES) {
+      deleteInBatches(table, subject);
+    }
+    jdbi.useTransaction(h -> {
+      h.createUpdate("UPDATE usage_records SET subject_id = :t, api_key_id = NULL WHERE subject_id = :s")
+          .bind("t", tombstone).bind("s", subject).execute();
+      h.createUpdate("UPDATE erasure_ledger SET purged_at = :at WHERE subject_id = :s").bind("at", at).bind("s", subject).execute();
+    });
   }
 
   private void deleteInBatches(String table, UUID subject) {
@@ -156,6 +171,7 @@ public final class RetentionSweeps {
       case "sessions" -> "session_hash";
       case "api_keys" -> "key_id";
       case "accounts", "subject_keys", "subject_settings" -> "subject_id";
+      case "request_verifications", "request_reminders" -> "request_id";
       default -> "id";
     };
     while (true) {

@@ -13,7 +13,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -41,20 +40,36 @@ public final class PrivacyRequests {
   private final Erasure erasure;
   private final SubjectKeys subjectKeys;
   private final ReceiptSigner signer;
+  private final Deadlines deadlines;
   private final Clock clock;
 
   /** A request as its subject sees it. */
   public record Request(UUID id, String type, String status, String jurisdiction, Instant receivedAt, Instant dueAt,
       Instant completedAt, String extensionReason, boolean downloadable, Instant downloadExpiresAt, Receipt receipt) {}
 
+  /** A request taken in by staff, and the one-time code to mail to the account's address. */
+  public record Intake(Request request, String verificationCode) {}
+
+  /** One line of the staff queue: metadata only, no personal values. */
+  public record QueueEntry(UUID id, UUID subject, String type, String status, String channel, String jurisdiction,
+      Instant receivedAt, Instant dueAt, boolean overdue) {}
+
+  /** A reminder that became due: sent once per request and kind. */
+  public record Reminder(UUID requestId, String kind, String type, Instant dueAt) {}
+
+  private static final Duration CODE_VALID = Duration.ofHours(48);
+  private static final int MAX_CODE_ATTEMPTS = 5;
+  private static final String OPEN = "('received', 'extended', 'verifying')";
+
   public PrivacyRequests(Jdbi jdbi, SubjectSettings settings, AccessReport reports, Erasure erasure, SubjectKeys subjectKeys,
-      ReceiptSigner signer, Clock clock) {
+      ReceiptSigner signer, Deadlines deadlines, Clock clock) {
     this.jdbi = jdbi;
     this.settings = settings;
     this.reports = reports;
     this.erasure = erasure;
     this.subjectKeys = subjectKeys;
     this.signer = signer;
+    this.deadlines = deadlines;
     this.clock = clock;
   }
 
@@ -64,27 +79,145 @@ public final class PrivacyRequests {
    * @param purposes for {@code object}: the purposes objected to
    */
   public Request submit(UUID subject, String type, String jurisdiction, List<String> purposes) {
+    UUID id = file(subject, type, jurisdiction, purposes, clock.instant(), "app", "received");
+    return carryOut(subject, id, type, purposes);
+  }
+
+  /**
+   * Staff take in a request that arrived by email (P30). Its deadline runs from {@code receivedAt};
+   * nothing happens until the requester proves control of the account's address with the returned
+   * code, which the caller mails to that address (never to the address the request came from).
+   */
+  public Intake intake(UUID subject, String type, String jurisdiction, List<String> purposes, Instant receivedAt) {
+    if (receivedAt != null && receivedAt.isAfter(clock.instant())) {
+      throw Problem.invalid("invalid_received_at", "receivedAt must not be in the future");
+    }
+    UUID id = file(subject, type, jurisdiction, purposes, receivedAt == null ? clock.instant() : receivedAt, "email", "verifying");
+    String code = String.format(Locale.ROOT, "%08d", new java.security.SecureRandom().nextInt(100_000_000));
+    jdbi.useHandle(h -> h.createUpdate("""
+            INSERT INTO request_verifications (request_id, subject_id, code_hash, expires_at) VALUES (:r, :s, :hash, :exp)""")
+        .bind("r", id).bind("s", subject).bind("hash", codeHash(id, code)).bind("exp", clock.instant().plus(CODE_VALID))
+        .execute());
+    return new Intake(get(subject, id), code);
+  }
+
+  /**
+   * The requester's code, relayed by staff: a match carries the request out like one made in the
+   * app; five wrong codes, or an expired one, close it unverified.
+   */
+  public Request verify(UUID requestId, String code) {
+    record Pending(UUID subject, byte[] hash, Instant expires, int attempts, String type, String purposes) {}
+    Pending p = jdbi.withHandle(h -> h.createQuery("""
+            SELECT v.subject_id, v.code_hash, v.expires_at, v.attempts, r.request_type, r.purposes
+            FROM request_verifications v JOIN privacy_requests r ON r.id = v.request_id
+            WHERE v.request_id = :id AND v.verified_at IS NULL AND r.status = 'verifying'""")
+        .bind("id", requestId)
+        .map((rs, ctx) -> new Pending(rs.getObject(1, UUID.class), rs.getBytes(2), rs.getObject(3, OffsetDateTime.class).toInstant(),
+            rs.getInt(4), rs.getString(5), rs.getString(6)))
+        .findOne())
+        .orElseThrow(() -> Problem.notFound("no request waiting for verification"));
+    Instant now = clock.instant();
+    boolean matches = code != null && java.security.MessageDigest.isEqual(p.hash(), codeHash(requestId, code.strip()));
+    if (!matches || now.isAfter(p.expires())) {
+      boolean exhausted = now.isAfter(p.expires()) || p.attempts() + 1 >= MAX_CODE_ATTEMPTS;
+      jdbi.useTransaction(h -> {
+        h.createUpdate("UPDATE request_verifications SET attempts = attempts + 1 WHERE request_id = :id").bind("id", requestId).execute();
+        if (exhausted) {
+          h.createUpdate("UPDATE privacy_requests SET status = 'unverified', completed_at = :now WHERE id = :id")
+              .bind("now", now).bind("id", requestId).execute();
+          event(h, requestId, p.subject(), "unverified", "identity not verified", now);
+        }
+      });
+      throw new Problem(Problem.Kind.FORBIDDEN, exhausted ? "verification_failed" : "wrong_code",
+          exhausted ? "the request was closed: identity could not be verified" : "the code does not match");
+    }
+    jdbi.useTransaction(h -> {
+      h.createUpdate("UPDATE request_verifications SET verified_at = :now WHERE request_id = :id").bind("now", now).bind("id", requestId).execute();
+      h.createUpdate("UPDATE privacy_requests SET status = 'received' WHERE id = :id").bind("id", requestId).execute();
+      event(h, requestId, p.subject(), "verified", null, now);
+    });
+    List<String> purposes = p.purposes() == null ? List.of() : List.of(p.purposes().split(","));
+    return carryOut(p.subject(), requestId, p.type(), purposes);
+  }
+
+  /** The staff queue: open requests first, soonest deadline first. */
+  public List<QueueEntry> queue(boolean openOnly) {
+    Instant now = clock.instant();
+    return jdbi.withHandle(h -> h.createQuery("""
+            SELECT id, subject_id, request_type, status, channel, jurisdiction, received_at, due_at FROM privacy_requests
+            %s ORDER BY CASE WHEN status IN %s THEN 0 ELSE 1 END, due_at, id LIMIT 1000""".formatted(
+                openOnly ? "WHERE status IN " + OPEN : "", OPEN))
+        .map((rs, ctx) -> {
+          String status = rs.getString(4);
+          Instant due = rs.getObject(8, OffsetDateTime.class).toInstant();
+          return new QueueEntry(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3), status,
+              rs.getString(5), rs.getString(6), rs.getObject(7, OffsetDateTime.class).toInstant(), due,
+              isOpen(status) && due.isBefore(now));
+        })
+        .list());
+  }
+
+  /**
+   * Reminders that fell due: a week and two days before the deadline, and once overdue. Each is
+   * recorded as it is returned, so each goes out once even when two instances ask.
+   */
+  public List<Reminder> remindersDue() {
+    Instant now = clock.instant();
+    record Open(UUID id, UUID subject, String type, Instant due) {}
+    List<Open> open = jdbi.withHandle(h -> h.createQuery(
+            "SELECT id, subject_id, request_type, due_at FROM privacy_requests WHERE status IN " + OPEN + " AND due_at < :horizon")
+        .bind("horizon", now.plus(Duration.ofDays(7)))
+        .map((rs, ctx) -> new Open(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3),
+            rs.getObject(4, OffsetDateTime.class).toInstant()))
+        .list());
+    List<Reminder> due = new java.util.ArrayList<>();
+    for (Open o : open) {
+      String kind = o.due().isBefore(now) ? "overdue" : o.due().isBefore(now.plus(Duration.ofDays(2))) ? "due_in_2_days" : "due_in_7_days";
+      int inserted;
+      try {
+        inserted = jdbi.withHandle(h -> h.createUpdate("""
+                INSERT INTO request_reminders (request_id, subject_id, reminder, sent_at)
+                SELECT :r, :s, :k, :now FROM (VALUES (0)) AS one (x)
+                WHERE NOT EXISTS (SELECT 1 FROM request_reminders WHERE request_id = :r AND reminder = :k)""")
+            .bind("r", o.id()).bind("s", o.subject()).bind("k", kind).bind("now", now).execute());
+      } catch (RuntimeException e) {
+        if (!dev.confide.store.SqlErrors.isUniqueViolation(e)) {
+          throw e;
+        }
+        inserted = 0; // another instance recorded it first
+      }
+      if (inserted > 0) {
+        due.add(new Reminder(o.id(), kind, o.type(), o.due()));
+      }
+    }
+    return due;
+  }
+
+  private UUID file(UUID subject, String type, String jurisdiction, List<String> purposes, Instant receivedAt,
+      String channel, String status) {
     if (type == null || !TYPES.contains(type)) {
       throw Problem.invalid("invalid_type", "type must be one of " + TYPES.stream().sorted().collect(Collectors.joining(", ")));
     }
-    String law = jurisdiction == null ? "gdpr" : jurisdiction.toLowerCase(Locale.ROOT);
-    if (!law.equals("gdpr") && !law.equals("ccpa")) {
-      throw Problem.invalid("invalid_jurisdiction", "jurisdiction must be gdpr or ccpa");
-    }
+    String law = deadlines.jurisdiction(jurisdiction);
     if (type.equals("object") && (purposes == null || purposes.isEmpty() || !Settings.PURPOSES.containsAll(purposes))) {
       throw Problem.invalid("invalid_purposes", "an objection names purposes among " + String.join(", ", new java.util.TreeSet<>(Settings.PURPOSES)));
     }
-    Instant now = clock.instant();
     UUID id = UUID.randomUUID();
-    Instant due = law.equals("gdpr") ? OffsetDateTime.ofInstant(now, ZoneOffset.UTC).plusMonths(1).toInstant()
-        : now.plus(Duration.ofDays(45));
+    Instant due = deadlines.due(law, receivedAt);
     jdbi.useTransaction(h -> {
       h.createUpdate("""
-              INSERT INTO privacy_requests (id, subject_id, request_type, status, jurisdiction, received_at, due_at)
-              VALUES (:id, :s, :type, 'received', :law, :now, :due)""")
-          .bind("id", id).bind("s", subject).bind("type", type).bind("law", law).bind("now", now).bind("due", due).execute();
-      event(h, id, subject, "received", null, now);
+              INSERT INTO privacy_requests (id, subject_id, request_type, status, jurisdiction, received_at, due_at, channel, purposes)
+              VALUES (:id, :s, :type, :status, :law, :at, :due, :channel, :purposes)""")
+          .bind("id", id).bind("s", subject).bind("type", type).bind("status", status).bind("law", law).bind("at", receivedAt)
+          .bind("due", due).bind("channel", channel)
+          .bind("purposes", type.equals("object") ? String.join(",", new java.util.TreeSet<>(purposes)) : null).execute();
+      event(h, id, subject, status, null, clock.instant());
     });
+    return id;
+  }
+
+  private Request carryOut(UUID subject, UUID id, String type, List<String> purposes) {
+    Instant now = clock.instant();
     switch (type) {
       case "access", "export" -> {
         byte[] archive = reports.archive(subject);
@@ -173,8 +306,7 @@ public final class PrivacyRequests {
     if (row.reason() != null) {
       throw new Problem(Problem.Kind.CONFLICT, "already_extended", "a deadline can be extended once");
     }
-    Instant due = row.law().equals("gdpr") ? OffsetDateTime.ofInstant(row.due(), ZoneOffset.UTC).plusMonths(2).toInstant()
-        : row.due().plus(Duration.ofDays(45));
+    Instant due = deadlines.extended(row.law(), row.due());
     jdbi.useTransaction(h -> {
       h.createUpdate("UPDATE privacy_requests SET due_at = :due, extension_reason = :r, status = 'extended' WHERE id = :id")
           .bind("due", due).bind("r", reason).bind("id", id).execute();
@@ -185,7 +317,7 @@ public final class PrivacyRequests {
   /** Open requests past their deadline (the staff queue's overdue flag). */
   public List<UUID> overdue() {
     return jdbi.withHandle(h -> h.createQuery(
-            "SELECT id FROM privacy_requests WHERE status IN ('received', 'extended') AND due_at < :now ORDER BY due_at")
+            "SELECT id FROM privacy_requests WHERE status IN " + OPEN + " AND due_at < :now ORDER BY due_at")
         .bind("now", clock.instant()).mapTo(UUID.class).list());
   }
 
@@ -212,6 +344,19 @@ public final class PrivacyRequests {
   private static void event(org.jdbi.v3.core.Handle h, UUID request, UUID subject, String status, String note, Instant at) {
     h.createUpdate("INSERT INTO privacy_request_events (id, request_id, subject_id, status, note, at) VALUES (:id, :r, :s, :st, :n, :at)")
         .bind("id", UUID.randomUUID()).bind("r", request).bind("s", subject).bind("st", status).bind("n", note).bind("at", at).execute();
+  }
+
+  private static boolean isOpen(String status) {
+    return OPEN.contains("'" + status + "'");
+  }
+
+  private static byte[] codeHash(UUID request, String code) {
+    try {
+      return java.security.MessageDigest.getInstance("SHA-256")
+          .digest((request + ":" + code).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static FieldRef archiveField(UUID request) {

@@ -182,7 +182,8 @@ public final class Confide implements AutoCloseable {
           keys.receiptSigner(), Duration.ofDays(config.keys().deletionWindowDays()), clock);
       this.tickets = new SupportTickets(jdbi, subjectKeys, clock);
       this.privacyRequests = new PrivacyRequests(jdbi, settings, new AccessReport(jdbi, accounts, settings,
-          providerConsents.consents(), conversations, accessLog, subjectKeys, tickets), erasure, subjectKeys, keys.receiptSigner(), clock);
+          providerConsents.consents(), conversations, accessLog, subjectKeys, tickets), erasure, subjectKeys, keys.receiptSigner(),
+          dev.confide.rights.Deadlines.statutory(), clock);
       this.retention = new RetentionSweeps(jdbi, settingsDefaults, Duration.ofDays(config.retention().usageDays()),
           config.retention().batchSize(), clock);
       this.privacyBudget = new PrivacyBudget(jdbi, clock);

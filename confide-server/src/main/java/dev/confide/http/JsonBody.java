@@ -163,6 +163,16 @@ final class JsonBody {
   }
 
   /** Field names come from the client: cut and strip them before echoing in a message. */
+  Optional<java.time.Instant> optionalInstant(String field) {
+    return optionalString(field).map(text -> {
+      try {
+        return java.time.Instant.parse(text);
+      } catch (java.time.format.DateTimeParseException e) {
+        throw Problem.invalid("invalid_" + field, field + " must be an ISO-8601 instant such as 2026-11-01T09:30:00Z");
+      }
+    });
+  }
+
   static String printable(String name) {
     String cut = name.length() > 40 ? name.substring(0, 40) + "…" : name;
     return cut.replaceAll("[^\\p{Alnum}_.-]", "?");

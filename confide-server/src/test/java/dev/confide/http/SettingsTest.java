@@ -99,7 +99,7 @@ class SettingsTest {
       ApiClient patient = server.client();
       patient.signUp("Patient", "hipaa-settings@example.com", GatewayTest.PASSWORD, "1990-01-01");
       UUID subject = server.confide.accounts.authenticate("hipaa-settings@example.com", GatewayTest.PASSWORD.toCharArray()).orElseThrow();
-      server.confide.accounts.setHipaa(subject, true);
+      server.confide.accounts.setHipaa(subject, "BAA-2026-0042");
       assertThat(patient.get("/api/settings").json().get("dataCollection").asBoolean()).isFalse();
     }
   }

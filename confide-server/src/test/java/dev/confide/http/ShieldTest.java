@@ -118,7 +118,7 @@ class ShieldTest {
          TestServer server = TestServer.start(backend, tmp, providers(upstream), false)) {
       GatewayTest.User patient = GatewayTest.user(server, "patient@example.com");
       UUID subject = server.confide.accounts.authenticate("patient@example.com", GatewayTest.PASSWORD.toCharArray()).orElseThrow();
-      server.confide.accounts.setHipaa(subject, true);
+      server.confide.accounts.setHipaa(subject, "BAA-2026-0042");
 
       patient.bearer().post("/v1/chat/completions", ask("open-model", false));
       assertThat(lastSent(upstream)).as("shield off, but no BAA: shielded anyway").doesNotContain(EMAIL);

@@ -66,7 +66,7 @@ class TrainingExportTest {
       optedOut.client().patch("/api/settings", Map.of("trainingOptOut", true));
       server.confide.settings.change(restricted.subject(), SubjectSettings.Change.none().withRestricted(true), "staff", null);
       objector.client().patch("/api/settings", Map.of("objections", Map.of("training", true)));
-      server.confide.accounts.setHipaa(patient.subject(), true);
+      server.confide.accounts.setHipaa(patient.subject(), "BAA-2026-0042");
 
       List<JsonNode> lines = export(server);
       assertThat(lines).hasSize(1);

@@ -1,0 +1,97 @@
+package dev.confide.http;
+
+import dev.confide.app.Confide;
+import dev.confide.identity.StaffRole;
+import dev.confide.problem.Problem;
+import dev.confide.rights.PrivacyRequests;
+import dev.confide.rights.Receipt;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The staff API's operational routes: the privacy-request queue (P30), HIPAA status with its BAA
+ * reference (P31), and reports of under-age accounts (P34). None of them reads a subject's content;
+ * that takes a break-glass grant.
+ */
+final class AdminRoutes {
+  private static final StaffRole[] REQUEST_HANDLERS = {StaffRole.PRIVACY_OFFICER, StaffRole.ADMIN, StaffRole.SUPPORT};
+  private static final StaffRole[] PRIVACY = {StaffRole.PRIVACY_OFFICER, StaffRole.ADMIN};
+
+  private final Confide confide;
+
+  AdminRoutes(Confide confide) {
+    this.confide = confide;
+  }
+
+  void register(RoutesConfig routes) {
+    routes.get("/api/admin/requests", this::queue);
+    routes.post("/api/admin/requests/{id}/extend", this::extend);
+    routes.put("/api/admin/subjects/{id}/hipaa", this::markHipaa);
+    routes.delete("/api/admin/subjects/{id}/hipaa", this::clearHipaa);
+    routes.post("/api/admin/subjects/{id}/underage-report", this::underageReport);
+  }
+
+  private void queue(Context ctx) {
+    StaffAuthRoutes.staff(ctx).requireAny(REQUEST_HANDLERS);
+    boolean openOnly = !"all".equals(ctx.queryParam("status"));
+    ctx.json(Map.of("data", confide.privacyRequests.queue(openOnly).stream().map(AdminRoutes::view).toList()));
+  }
+
+  private void extend(Context ctx) {
+    StaffAuthRoutes.staff(ctx).requireAny(PRIVACY);
+    JsonBody body = JsonBody.read(ctx, Set.of("reason"));
+    UUID id = PathIds.uuid(ctx, "privacy request");
+    confide.privacyRequests.extend(id, body.requiredString("reason"));
+    ctx.json(confide.privacyRequests.queue(false).stream().filter(e -> e.id().equals(id)).findFirst().map(AdminRoutes::view)
+        .orElseThrow(() -> Problem.notFound("no such privacy request")));
+  }
+
+  private void markHipaa(Context ctx) {
+    StaffAuthRoutes.staff(ctx).requireAny(PRIVACY);
+    JsonBody body = JsonBody.read(ctx, Set.of("baaReference"));
+    UUID subject = PathIds.uuid(ctx, "account");
+    confide.accounts.setHipaa(subject, body.requiredString("baaReference"));
+    ctx.json(Map.of("subjectId", subject.toString(), "hipaa", true));
+  }
+
+  private void clearHipaa(Context ctx) {
+    StaffAuthRoutes.staff(ctx).requireAny(PRIVACY);
+    UUID subject = PathIds.uuid(ctx, "account");
+    confide.accounts.setHipaa(subject, null);
+    ctx.json(Map.of("subjectId", subject.toString(), "hipaa", false));
+  }
+
+  /** P34: a report that an account belongs to a child under the minimum age erases it at once, no window. */
+  private void underageReport(Context ctx) {
+    StaffAuthRoutes.staff(ctx).requireAny(REQUEST_HANDLERS);
+    JsonBody body = JsonBody.read(ctx, Set.of("ticket"));
+    body.requiredString("ticket");
+    UUID subject = PathIds.uuid(ctx, "account");
+    Receipt receipt = confide.erasure.erase(subject, "underage");
+    confide.retention.purgeNow(subject);
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("subjectId", subject.toString());
+    out.put("erased", true);
+    out.put("purged", true);
+    out.put("receipt", Map.of("payload", receipt.payload(), "signature", receipt.signature()));
+    ctx.json(out);
+  }
+
+  static Map<String, Object> view(PrivacyRequests.QueueEntry e) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("id", e.id().toString());
+    out.put("subjectId", e.subject().toString());
+    out.put("type", e.type());
+    out.put("status", e.status());
+    out.put("channel", e.channel());
+    out.put("jurisdiction", e.jurisdiction());
+    out.put("receivedAt", e.receivedAt());
+    out.put("dueAt", e.dueAt());
+    out.put("overdue", e.overdue());
+    return out;
+  }
+}
