@@ -41,3 +41,6 @@ CREATE TABLE request_reminders (
 -- rights: where a request came from (app, or email taken in by staff) and, for objections, the purposes.
 ALTER TABLE privacy_requests ADD COLUMN channel VARCHAR(16) DEFAULT 'app' NOT NULL;
 ALTER TABLE privacy_requests ADD COLUMN purposes VARCHAR(500);
+
+-- store: when each leased job last finished, whichever instance ran it (for `policy verify` self-checks).
+ALTER TABLE job_leases ADD COLUMN last_success_at TIMESTAMP WITH TIME ZONE;

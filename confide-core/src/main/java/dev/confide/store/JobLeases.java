@@ -48,6 +48,18 @@ public final class JobLeases {
     });
   }
 
+  /** Records that {@code job} just finished; any instance can then tell the job is running on time. */
+  public void recordSuccess(String job) {
+    jdbi.useHandle(h -> h.createUpdate("UPDATE job_leases SET last_success_at = :now WHERE name = :job")
+        .bind("now", clock.instant()).bind("job", job).execute());
+  }
+
+  /** When {@code job} last finished, on any instance. */
+  public java.util.Optional<Instant> lastSuccess(String job) {
+    return jdbi.withHandle(h -> h.createQuery("SELECT last_success_at FROM job_leases WHERE name = :job AND last_success_at IS NOT NULL")
+        .bind("job", job).map((rs, ctx) -> rs.getObject(1, java.time.OffsetDateTime.class).toInstant()).findOne());
+  }
+
   /** Gives the lease back early so another instance need not wait for the TTL. */
   public void release(String job, String holder) {
     jdbi.useHandle(h -> h.createUpdate("UPDATE job_leases SET holder = NULL WHERE name = :job AND holder = :holder")

@@ -49,24 +49,38 @@ public final class BackgroundJobs implements AutoCloseable {
   void sweep() {
     runLeased("retention", () -> {
       var report = confide.retention.run();
+      count("conversations", report.conversationsExpired());
+      count("usage_records", report.usageRecordsExpired());
+      count("erased_subjects", report.subjectsPurged());
+      count("ip_addresses_truncated", report.addressesTruncated());
+      count("access_logs", report.accessLogsExpired());
       LOG.info("retention: conversations={} usageRecords={} subjectsPurged={} addressesTruncated={} accessLogs={}",
           report.conversationsExpired(), report.usageRecordsExpired(), report.subjectsPurged(), report.addressesTruncated(),
           report.accessLogsExpired());
     });
   }
 
-  /** Runs the job only while holding its lease; a failure is logged and the next run retries. */
+  private void count(String what, int rows) {
+    confide.metrics.counter("confide.retention.rows", "sweep", what).increment(rows);
+  }
+
+  /**
+   * Runs the job only while holding its lease; a failure is logged and the next run retries. Runs
+   * are timed and failures counted, and a success is recorded where every instance can see it.
+   */
   private void runLeased(String job, Runnable work) {
     try {
       if (!confide.leases.tryAcquire(job, holder, Duration.ofMinutes(30))) {
         return;
       }
       try {
-        work.run();
+        confide.metrics.timer("confide.job.duration", "job", job).record(work);
+        confide.leases.recordSuccess(job);
       } finally {
         confide.leases.release(job, holder);
       }
     } catch (RuntimeException e) {
+      confide.metrics.counter("confide.job.failures", "job", job).increment();
       LOG.error("{} failed; it will be retried", job, e);
     }
   }

@@ -76,6 +76,9 @@ import java.util.List;
 public final class Confide implements AutoCloseable {
   public final ConfideConfig config;
   public final Clock clock;
+  /** Application and job metrics, scraped at /metrics. */
+  public final io.micrometer.prometheusmetrics.PrometheusMeterRegistry metrics =
+      new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
   public final Database database;
   public final Keyring<Aead> keyEncryption;
   public final Keyring<Aead> cookieKeys;
@@ -221,6 +224,7 @@ public final class Confide implements AutoCloseable {
       redis.shutdown();
     }
     database.close();
+    metrics.close();
   }
 
   private static List<ModelProvider> providers(ConfideConfig config) {

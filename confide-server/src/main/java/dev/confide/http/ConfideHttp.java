@@ -20,7 +20,6 @@ import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.Map;
 import java.util.Set;
@@ -41,7 +40,7 @@ public final class ConfideHttp implements AutoCloseable {
 
   private final Confide confide;
   private final ConfideConfig config;
-  private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final PrometheusMeterRegistry metrics;
   private final SessionCookie sessionCookie;
   private final SettingsRoutes settingsRoutes;
   private final boolean tls;
@@ -51,6 +50,7 @@ public final class ConfideHttp implements AutoCloseable {
     this.confide = confide;
     this.config = confide.config;
     this.tls = tls;
+    this.metrics = confide.metrics;
     this.sessionCookie = new SessionCookie(confide.cookieSealer, tls || config.server().secureCookies());
     this.settingsRoutes = new SettingsRoutes(confide);
     new JvmMemoryMetrics().bindTo(metrics);
@@ -80,7 +80,6 @@ public final class ConfideHttp implements AutoCloseable {
   @Override
   public void close() {
     app.stop();
-    metrics.close();
   }
 
   private void configure(JavalinConfig c) {
