@@ -16,7 +16,7 @@ import org.jdbi.v3.core.Jdbi;
 public final class RetentionSweeps {
   /** Every table that holds a subject's rows, purged after erasure (usage is re-keyed, not purged). */
   private static final List<String> SUBJECT_TABLES = List.of("message_feedback", "comparisons", "messages", "conversations",
-      "subject_settings", "consent_ledger", "pii_provider_consents", "access_logs", "privacy_request_events", "privacy_requests", "support_tickets", "request_verifications", "request_reminders", "sessions", "api_keys", "subject_keys", "accounts");
+      "subject_settings", "consent_ledger", "pii_provider_consents", "access_logs", "privacy_request_events", "privacy_requests", "support_tickets", "mail_outbox", "notices", "request_verifications", "request_reminders", "sessions", "api_keys", "subject_keys", "accounts");
   private static final Duration IP_KEPT_WHOLE = Duration.ofDays(30);
 
   private final Jdbi jdbi;

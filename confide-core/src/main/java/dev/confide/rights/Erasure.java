@@ -9,6 +9,7 @@ import dev.confide.problem.Problem;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -27,15 +28,26 @@ public final class Erasure {
   private final ErasureLedgerFile ledgerFile;
   private final ReceiptSigner signer;
   private final Duration deletionWindow;
+  private final List<Step> steps;
   private final Clock clock;
 
+  /**
+   * What another package must forget in the erasure's own transaction (mail in the outbox, notices,
+   * grants...): it commits or rolls back with the key's destruction.
+   */
+  @FunctionalInterface
+  public interface Step {
+    void forget(Handle handle, UUID subject);
+  }
+
   public Erasure(Jdbi jdbi, SubjectKeys subjectKeys, ErasureLedgerFile ledgerFile, ReceiptSigner signer,
-      Duration deletionWindow, Clock clock) {
+      Duration deletionWindow, List<Step> steps, Clock clock) {
     this.jdbi = jdbi;
     this.subjectKeys = subjectKeys;
     this.ledgerFile = ledgerFile;
     this.signer = signer;
     this.deletionWindow = deletionWindow;
+    this.steps = List.copyOf(steps);
     this.clock = clock;
   }
 
@@ -112,6 +124,9 @@ public final class Erasure {
     h.createUpdate("UPDATE api_keys SET revoked_at = :now WHERE subject_id = :s AND revoked_at IS NULL")
         .bind("now", now).bind("s", subject).execute();
     subjectKeys.destroy(h, subject);
+    for (Step step : steps) {
+      step.forget(h, subject);
+    }
     h.createUpdate("DELETE FROM accounts WHERE subject_id = :s").bind("s", subject).execute();
   }
 

@@ -57,7 +57,7 @@ public final class PrivacyRequests {
   /** A reminder that became due: sent once per request and kind. */
   public record Reminder(UUID requestId, String kind, String type, Instant dueAt) {}
 
-  private static final Duration CODE_VALID = Duration.ofHours(48);
+  public static final Duration CODE_VALID = Duration.ofHours(48);
   private static final int MAX_CODE_ATTEMPTS = 5;
   private static final String OPEN = "('received', 'extended', 'verifying')";
 

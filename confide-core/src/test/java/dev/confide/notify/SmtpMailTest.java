@@ -86,7 +86,7 @@ class SmtpMailTest {
   void staffMembersAndNewAddressesAreReachedAndASubjectWithoutAddressIsRefused(TestBackend backend) throws Exception {
     try (NotifyFixture f = NotifyFixture.open(backend, tmp); SmtpServer smtp = SmtpServer.start()) {
       UUID staff = f.identity.staff.create("Stan Staff", "stan@service.example", "a long passphrase 42".toCharArray(),
-          EnumSet.of(StaffRole.SECURITY));
+          EnumSet.of(StaffRole.SECURITY)).id();
       UUID account = f.account("Olga Old", "olga.old@example.com");
       f.verificationCode(staff, "111111");
       f.jdbi.useTransaction(h -> f.outbox.enqueueTo(h, account, "Olga.New@Example.org", MailKind.LEGAL,

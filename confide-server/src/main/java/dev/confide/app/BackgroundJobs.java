@@ -32,6 +32,9 @@ public final class BackgroundJobs implements AutoCloseable {
     long everyMinutes = confide.config.keys().rotationCheckMinutes();
     scheduler.scheduleWithFixedDelay(this::rotateKeysIfDue, 0, everyMinutes, TimeUnit.MINUTES);
     scheduler.scheduleWithFixedDelay(this::sweep, 1, confide.config.retention().runEveryMinutes(), TimeUnit.MINUTES);
+    // Every instance sends mail: each row is claimed by one dispatcher, so no lease is needed.
+    scheduler.scheduleWithFixedDelay(this::sendMail, 5, 15, TimeUnit.SECONDS);
+    scheduler.scheduleWithFixedDelay(this::remindAndAnnounce, 2, 5, TimeUnit.MINUTES);
     // Other instances' keyring rotations become visible here without waiting for a failed open.
     scheduler.scheduleWithFixedDelay(this::reloadKeyrings, 1, 1, TimeUnit.MINUTES);
   }
@@ -57,6 +60,39 @@ public final class BackgroundJobs implements AutoCloseable {
       LOG.info("retention: conversations={} usageRecords={} subjectsPurged={} addressesTruncated={} accessLogs={}",
           report.conversationsExpired(), report.usageRecordsExpired(), report.subjectsPurged(), report.addressesTruncated(),
           report.accessLogsExpired());
+    });
+  }
+
+  void sendMail() {
+    try {
+      var report = confide.mailDispatcher.runOnce();
+      confide.metrics.counter("confide.mail.sent").increment(report.sent());
+      confide.metrics.counter("confide.mail.failed").increment(report.failed());
+    } catch (RuntimeException e) {
+      confide.metrics.counter("confide.job.failures", "job", "mail").increment();
+      LOG.error("mail dispatch failed; it will be retried", e);
+    }
+  }
+
+  /**
+   * Reminds privacy officers of privacy-request deadlines (a week and two days before, and when
+   * overdue, P30) and finishes any policy announcement an earlier run left half done (P35).
+   */
+  void remindAndAnnounce() {
+    runLeased("reminders", () -> {
+      var officers = confide.staff.list().stream()
+          .filter(m -> m.roles().contains(dev.confide.identity.StaffRole.PRIVACY_OFFICER)).toList();
+      for (var reminder : confide.privacyRequests.remindersDue()) {
+        String title = "Privacy request " + reminder.kind().replace('_', ' ');
+        String message = "The " + reminder.type() + " request " + reminder.requestId() + " is due at " + reminder.dueAt()
+            + (reminder.kind().equals("overdue") ? " and is now overdue." : ".");
+        for (var officer : officers) {
+          confide.notices.post(officer.id(), dev.confide.notify.NoticeKind.PRIVACY_REQUEST, title, message, false);
+          confide.outbox.enqueue(officer.id(), dev.confide.notify.MailKind.LEGAL, "product_update",
+              java.util.Map.of("title", title, "message", message));
+        }
+      }
+      confide.policyVersions.resumeAnnouncements();
     });
   }
 

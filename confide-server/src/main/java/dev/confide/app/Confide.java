@@ -108,6 +108,10 @@ public final class Confide implements AutoCloseable {
   public final SupportTickets tickets;
   public final RetentionSweeps retention;
   public final TrainingExport trainingExport;
+  public final dev.confide.notify.Outbox outbox;
+  public final dev.confide.notify.MailDispatcher mailDispatcher;
+  public final dev.confide.notify.Notices notices;
+  public final dev.confide.notify.PolicyVersions policyVersions;
   /** Who may send PII unshielded to which provider (P15, P31). */
   public final ShieldPolicy providerConsents;
   private final RedisClient redis;
@@ -181,8 +185,19 @@ public final class Confide implements AutoCloseable {
       PiiShield shield = new PiiShield(piiDetector, detectionExecutor, Duration.ofMillis(config.pii().shieldTimeoutMs()));
       Conversations conversations = new Conversations(jdbi, subjectKeys, clock);
       this.decisionData = new DecisionData(jdbi, settings, piiDetector);
+      var recipients = new dev.confide.identity.MailRecipients(subjectKeys);
+      this.outbox = new dev.confide.notify.Outbox(jdbi, subjectKeys, recipients, settings, new dev.confide.notify.MailTemplates(
+          java.util.Map.of("service", config.mail().serviceName(), "privacyUrl", config.mail().publicUrl() + "/privacy",
+              "contact", config.mail().from())), clock);
+      dev.confide.notify.MailTransport transport = mailTransport(config, dataDir);
+      this.mailDispatcher = new dev.confide.notify.MailDispatcher(jdbi, subjectKeys, transport,
+          dev.confide.notify.MailDispatcher.Settings.defaults(), clock);
+      this.notices = new dev.confide.notify.Notices(jdbi, subjectKeys, clock);
+      this.policyVersions = new dev.confide.notify.PolicyVersions(jdbi, recipients, notices, outbox, clock);
+      var notifyErasure = new dev.confide.notify.NotifyErasure(outbox, notices, transport);
       this.erasure = new Erasure(jdbi, subjectKeys, new ErasureLedgerFile(dataDir.resolve("erasure-ledger.jsonl")),
-          keys.receiptSigner(), Duration.ofDays(config.keys().deletionWindowDays()), clock);
+          keys.receiptSigner(), Duration.ofDays(config.keys().deletionWindowDays()),
+          List.of(notifyErasure::forgetSubject), clock);
       this.tickets = new SupportTickets(jdbi, subjectKeys, clock);
       this.privacyRequests = new PrivacyRequests(jdbi, settings, new AccessReport(jdbi, accounts, settings,
           providerConsents.consents(), conversations, accessLog, subjectKeys, tickets), erasure, subjectKeys, keys.receiptSigner(),
@@ -238,6 +253,20 @@ public final class Confide implements AutoCloseable {
           p.models(), p.country(), p.baa(), p.shield(), Duration.ofMillis(p.connectTimeoutMs()), Duration.ofMillis(p.readTimeoutMs()))));
     }
     return providers;
+  }
+
+  private static dev.confide.notify.MailTransport mailTransport(ConfideConfig config, Path dataDir) {
+    ConfideConfig.Smtp smtp = config.mail().smtp();
+    if (smtp.host() == null) {
+      return new dev.confide.notify.FileTransport(dataDir.resolve(config.mail().outboxDir()), config.mail().from());
+    }
+    var settings = dev.confide.notify.SmtpSettings.of(smtp.host(), smtp.port(),
+        dev.confide.notify.SmtpSettings.Security.valueOf(smtp.security().toUpperCase(java.util.Locale.ROOT)), config.mail().from());
+    if (smtp.username() != null) {
+      settings = settings.withCredentials(smtp.username(),
+          smtp.passwordEnv() == null ? "" : System.getenv().getOrDefault(smtp.passwordEnv(), ""));
+    }
+    return new dev.confide.notify.SmtpTransport(settings);
   }
 
   private static RateLimiter.Limit limit(ConfideConfig.Limit limit) {

@@ -22,7 +22,16 @@ public record ConfideConfig(
     PrivacyDefaults privacyDefaults,
     Training training,
     Retention retention,
-    Staff staff) {
+    Staff staff,
+    Mail mail) {
+
+  /**
+   * Outgoing mail. With no SMTP host, mail is written as .eml files under {@code outboxDir}
+   * (relative paths are under dataDir). The SMTP password is read from {@code smtp.passwordEnv}.
+   */
+  public record Mail(String from, String outboxDir, String serviceName, String publicUrl, Smtp smtp) {}
+
+  public record Smtp(String host, int port, String security, String username, String passwordEnv) {}
 
   /** Staff sessions last this many hours; break-glass grants need a privacy officer's approval when set. */
   public record Staff(int sessionHours, boolean grantApproval) {}
@@ -77,7 +86,7 @@ public record ConfideConfig(
   /** The same configuration listening on another port. */
   public ConfideConfig withPort(int port) {
     return new ConfideConfig(dataDir, new Server(server.host(), port, server.maxBodyBytes(), server.secureCookies(), server.tls()),
-        database, keys, sessions, passwords, loginLimits, ageGate, providers, builtinModels, rateLimits, redis, comparisons, gateway, pii, privacyDefaults, training, retention, staff);
+        database, keys, sessions, passwords, loginLimits, ageGate, providers, builtinModels, rateLimits, redis, comparisons, gateway, pii, privacyDefaults, training, retention, staff, mail);
   }
 
   public java.nio.file.Path dataPath() {

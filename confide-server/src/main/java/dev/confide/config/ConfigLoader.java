@@ -286,6 +286,10 @@ public final class ConfigLoader {
     }
     require(problems, c.sessions().maxAgeDays() >= 1 && c.sessions().maxAgeDays() <= 400,
         "sessions.maxAgeDays: must be between 1 and 400");
+    require(problems, c.mail().from() != null && c.mail().from().contains("@"), "mail.from: must be an email address");
+    require(problems, c.mail().smtp().security() != null
+        && java.util.Set.of("none", "starttls", "ssl").contains(c.mail().smtp().security().toLowerCase(java.util.Locale.ROOT)),
+        "mail.smtp.security: must be none, starttls or ssl");
     require(problems, c.staff().sessionHours() >= 1 && c.staff().sessionHours() <= 24,
         "staff.sessionHours: must be between 1 and 24");
     require(problems, c.passwords().memoryKib() >= 8192, "passwords.memoryKib: must be at least 8192");

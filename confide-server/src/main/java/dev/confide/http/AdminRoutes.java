@@ -29,6 +29,8 @@ final class AdminRoutes {
 
   void register(RoutesConfig routes) {
     routes.get("/api/admin/requests", this::queue);
+    routes.post("/api/admin/requests", this::intake);
+    routes.post("/api/admin/requests/{id}/verify", this::verify);
     routes.post("/api/admin/requests/{id}/extend", this::extend);
     routes.put("/api/admin/subjects/{id}/hipaa", this::markHipaa);
     routes.delete("/api/admin/subjects/{id}/hipaa", this::clearHipaa);
@@ -41,13 +43,49 @@ final class AdminRoutes {
     ctx.json(Map.of("data", confide.privacyRequests.queue(openOnly).stream().map(AdminRoutes::view).toList()));
   }
 
+  /**
+   * A request that arrived by email (P30): filed with its deadline from receipt, and a one-time code
+   * mailed to the account's own address; the requester reads it back to staff to prove identity.
+   */
+  private void intake(Context ctx) {
+    StaffAuthRoutes.staff(ctx).requireAny(REQUEST_HANDLERS);
+    JsonBody body = JsonBody.read(ctx, Set.of("email", "type", "jurisdiction", "receivedAt", "purposes"));
+    String email = body.requiredString("email");
+    String type = body.requiredString("type");
+    String jurisdiction = body.optionalString("jurisdiction").orElse(null);
+    var receivedAt = body.optionalInstant("receivedAt").orElse(null);
+    var purposes = body.has("purposes") ? body.requiredStringList("purposes") : java.util.List.<String>of();
+    UUID subject = confide.accounts.findByEmail(email)
+        .orElseThrow(() -> new Problem(Problem.Kind.NOT_FOUND, "no_account", "no account uses this email address"));
+    PrivacyRequests.Intake intake = confide.privacyRequests.intake(subject, type, jurisdiction, purposes, receivedAt);
+    confide.outbox.enqueue(subject, dev.confide.notify.MailKind.LEGAL, "verification_code",
+        Map.of("code", intake.verificationCode(), "minutes", String.valueOf(PrivacyRequests.CODE_VALID.toMinutes())));
+    ctx.status(201).json(queueView(intake.request().id()));
+  }
+
+  private void verify(Context ctx) {
+    StaffAuthRoutes.staff(ctx).requireAny(REQUEST_HANDLERS);
+    JsonBody body = JsonBody.read(ctx, Set.of("code"));
+    UUID id = PathIds.uuid(ctx, "privacy request");
+    PrivacyRequests.Request done = confide.privacyRequests.verify(id, body.requiredString("code"));
+    Map<String, Object> out = queueView(id);
+    if (done.receipt() != null) {
+      out.put("receipt", Map.of("payload", done.receipt().payload(), "signature", done.receipt().signature()));
+    }
+    ctx.json(out);
+  }
+
+  private Map<String, Object> queueView(UUID id) {
+    return confide.privacyRequests.queue(false).stream().filter(e -> e.id().equals(id)).findFirst().map(AdminRoutes::view)
+        .orElseThrow(() -> Problem.notFound("no such privacy request"));
+  }
+
   private void extend(Context ctx) {
     StaffAuthRoutes.staff(ctx).requireAny(PRIVACY);
     JsonBody body = JsonBody.read(ctx, Set.of("reason"));
     UUID id = PathIds.uuid(ctx, "privacy request");
     confide.privacyRequests.extend(id, body.requiredString("reason"));
-    ctx.json(confide.privacyRequests.queue(false).stream().filter(e -> e.id().equals(id)).findFirst().map(AdminRoutes::view)
-        .orElseThrow(() -> Problem.notFound("no such privacy request")));
+    ctx.json(queueView(id));
   }
 
   private void markHipaa(Context ctx) {

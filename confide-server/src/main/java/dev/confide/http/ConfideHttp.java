@@ -113,6 +113,7 @@ public final class ConfideHttp implements AutoCloseable {
         new LoginThrottle(config.loginLimits().perAccountPerMinute(), config.loginLimits().perIpPerMinute()))
         .register(c.routes);
     new AdminRoutes(confide).register(c.routes);
+    new NoticeRoutes(confide).register(c.routes);
     new OpenAiRoutes(confide.chat, confide.models, config.gateway().maxPromptChars()).register(c.routes);
     new ChatRoutes(confide.chat, confide.usage, confide.clock).register(c.routes);
     new ShieldRoutes(confide).register(c.routes);
