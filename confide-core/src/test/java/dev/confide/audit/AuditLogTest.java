@@ -304,7 +304,11 @@ class AuditLogTest {
     for (Object value : personal) {
       assertThatThrownBy(() -> base.with("note", value)).as("%s", value)
           .isInstanceOf(IllegalArgumentException.class)
-          .satisfies(e -> assertThat(e.getMessage()).doesNotContain(String.valueOf(value).isEmpty() ? "\u0000" : String.valueOf(value)));
+          .satisfies(e -> {
+            if (!String.valueOf(value).isEmpty()) {
+              assertThat(e.getMessage()).doesNotContain(String.valueOf(value));
+            }
+          });
     }
     assertThatThrownBy(() -> base.on("message", "Zelda Canary")).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> base.with("Note", 1)).as("keys are lower-case names").isInstanceOf(IllegalArgumentException.class);
