@@ -34,6 +34,13 @@ public final class Keyring<P> {
   public static final String COOKIES = "cookies";
   /** Keyed MAC for blind indexes; not rotated (every index would have to be recomputed). */
   public static final String BLIND_INDEX = "blind-index";
+  /**
+   * Keyed MAC of the audit chain. May be rotated, but its keys are never destroyed: every entry
+   * ever written must stay verifiable, so {@link #destroy} refuses this keyring.
+   */
+  public static final String AUDIT = "audit";
+
+  private static final java.util.Set<String> NEVER_DESTROYED = java.util.Set.of(AUDIT);
 
   private final String name;
   private final Parameters parameters;
@@ -113,11 +120,14 @@ public final class Keyring<P> {
 
   /**
    * Deletes every non-primary key the predicate selects, key material included, and records when.
-   * What those keys sealed can never be opened again.
+   * What those keys sealed can never be opened again. Refused for the {@link #AUDIT} keyring.
    *
    * @return the ids of the keys destroyed
    */
   public synchronized List<Integer> destroy(Predicate<KeyVersion> which) {
+    if (NEVER_DESTROYED.contains(name)) {
+      throw new IllegalStateException("keyring '" + name + "' keeps every key version; none may be destroyed");
+    }
     while (true) {
       State<P> s = state;
       KeysetHandle.Builder builder = KeysetHandle.newBuilder(s.handle());

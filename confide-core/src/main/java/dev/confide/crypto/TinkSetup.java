@@ -12,6 +12,7 @@ final class TinkSetup {
     try {
       AeadConfig.register();
       PrfConfig.register();
+      com.google.crypto.tink.mac.MacConfig.register();
       com.google.crypto.tink.signature.SignatureConfig.register();
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("Tink could not register its primitives", e);

@@ -6,7 +6,8 @@
  *       default is {@link dev.confide.crypto.LocalKeyFileKms a key file} with mode 0600;
  *   <li>{@link dev.confide.crypto.Keyring keyrings}: Tink keysets stored in the database,
  *       encrypted by the root key: the key-encryption keyring (rotated daily), the cookie keyring
- *       (rotated daily) and the blind-index keyring;
+ *       (rotated daily), the blind-index keyring and the audit keyring (MACs the audit chain;
+ *       its versions are never destroyed);
  *   <li>{@link dev.confide.crypto.SubjectKeys subject keys}: one keyset per data subject, wrapped by
  *       the key-encryption keyring; deleting it crypto-shreds the subject's content.
  * </ul>
