@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The deterministic pre-processing that gives a statistic its sensitivity: each subject keeps at
@@ -19,13 +20,18 @@ final class ContributionBounds {
 
   /** The rows kept: at most {@code maxPerSubject} per subject, first come first kept. */
   static List<SubjectRow> limitPerSubject(Collection<SubjectRow> rows, int maxPerSubject) {
+    return limitPerSubject(rows, SubjectRow::subject, maxPerSubject);
+  }
+
+  /** As {@link #limitPerSubject(Collection, int)} for rows of any shape; {@code subjectOf} names each row's subject. */
+  static <T> List<T> limitPerSubject(Collection<T> rows, Function<? super T, ?> subjectOf, int maxPerSubject) {
     if (maxPerSubject < 1) {
       throw new IllegalArgumentException("maxPerSubject must be at least 1");
     }
     Map<Object, Integer> seen = new HashMap<>();
-    List<SubjectRow> kept = new ArrayList<>();
-    for (SubjectRow row : rows) {
-      if (seen.merge(row.subject(), 1, Integer::sum) <= maxPerSubject) {
+    List<T> kept = new ArrayList<>();
+    for (T row : rows) {
+      if (seen.merge(subjectOf.apply(row), 1, Integer::sum) <= maxPerSubject) {
         kept.add(row);
       }
     }

@@ -66,6 +66,14 @@ public final class DecisionData implements DecisionEvent.Listener {
         .execute());
   }
 
+  /** How often each pair of models met with each choice; what the {@link Leaderboard} ranks from. */
+  public java.util.List<Leaderboard.Tally> tallies() {
+    return jdbi.withHandle(h -> h.createQuery(
+            "SELECT model_a, model_b, choice, COUNT(*) FROM decision_records GROUP BY model_a, model_b, choice")
+        .map((rs, ctx) -> new Leaderboard.Tally(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4)))
+        .list());
+  }
+
   public java.util.List<Record> all() {
     return jdbi.withHandle(h -> h.createQuery(
             "SELECT decided_on, model_a, model_b, choice, conversation FROM decision_records ORDER BY decided_on")
