@@ -81,14 +81,14 @@ class IncidentsTest {
       audit = new AuditLog(jdbi, id.crypto.keys.auditKeys(), clock);
       grants = new BreakGlassGrants(jdbi, id.crypto.subjectKeys, audit, clock, false);
       incidents = new Incidents(jdbi, audit, grants, id.staff, notifier, clock);
-      staff = id.staff.create("Sec Lead", "sec@corp.example", PASSWORD.toCharArray(), Set.of(StaffRole.SECURITY));
+      staff = id.staff.create("Sec Lead", "sec@corp.example", PASSWORD.toCharArray(), Set.of(StaffRole.SECURITY)).id();
     }
 
     UUID account(boolean hipaa) {
       UUID subject = id.accounts.signUp(new NewAccount("Canary Person", "canary" + (++accounts) + "@example.com",
           PASSWORD.toCharArray(), LocalDate.of(1980, 1, 1)));
       if (hipaa) {
-        id.accounts.setHipaa(subject, true);
+        id.accounts.setHipaa(subject, "BAA-2026-0042");
       }
       return subject;
     }
@@ -211,7 +211,7 @@ class IncidentsTest {
   @EnumSource(TestBackend.class)
   void remindersReachSecurityAndPrivacyStaffOnceEachAsTheDeadlineNears(TestBackend backend) throws Exception {
     try (Setup s = new Setup(backend, tmp)) {
-      UUID officer = s.id.staff.create("Privacy Officer", "dpo@corp.example", PASSWORD.toCharArray(), Set.of(StaffRole.PRIVACY_OFFICER));
+      UUID officer = s.id.staff.create("Privacy Officer", "dpo@corp.example", PASSWORD.toCharArray(), Set.of(StaffRole.PRIVACY_OFFICER)).id();
       s.id.staff.create("Support Agent", "support@corp.example", PASSWORD.toCharArray(), Set.of(StaffRole.SUPPORT));
       Incident incident = s.create(s.clock.instant(), null);
       UUID id = incident.id();
