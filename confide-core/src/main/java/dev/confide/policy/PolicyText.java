@@ -410,7 +410,7 @@ final class PolicyText {
     return new Locale("", code).getDisplayCountry(Locale.ENGLISH) + " (" + code + ")";
   }
 
-  static String days(int n) {
+  private static String days(int n) {
     String base = n == 1 ? "1 day" : n + " days";
     return n % 365 == 0 ? base + " (" + (n / 365 == 1 ? "1 year" : n / 365 + " years") + ")" : base;
   }
