@@ -17,11 +17,12 @@ public final class RetentionSweeps {
   /** Every table that holds a subject's rows, purged after erasure (usage is re-keyed, not purged). */
   private static final List<String> SUBJECT_TABLES = List.of("message_feedback", "comparisons", "messages", "conversations",
       "subject_settings", "consent_ledger", "pii_provider_consents", "access_logs", "privacy_request_events", "privacy_requests", "support_tickets", "mail_outbox", "notices", "request_verifications", "request_reminders", "sessions", "api_keys", "subject_keys", "accounts");
-  private static final Duration IP_KEPT_WHOLE = Duration.ofDays(30);
 
   private final Jdbi jdbi;
   private final SettingsDefaults defaults;
   private final Duration usageRetention;
+  private final Duration accessLogRetention;
+  private final Duration ipKeptWhole;
   private final int batchSize;
   private final Clock clock;
 
@@ -29,10 +30,15 @@ public final class RetentionSweeps {
   public record Report(int conversationsExpired, int usageRecordsExpired, int subjectsPurged, int addressesTruncated,
       int accessLogsExpired) {}
 
-  public RetentionSweeps(Jdbi jdbi, SettingsDefaults defaults, Duration usageRetention, int batchSize, Clock clock) {
+  /** How long each kind of record is kept, from the policy file (P07, P09). */
+  public record Periods(Duration usage, Duration accessLogs, Duration ipAddressesWhole) {}
+
+  public RetentionSweeps(Jdbi jdbi, SettingsDefaults defaults, Periods periods, int batchSize, Clock clock) {
     this.jdbi = jdbi;
     this.defaults = defaults;
-    this.usageRetention = usageRetention;
+    this.usageRetention = periods.usage();
+    this.accessLogRetention = periods.accessLogs();
+    this.ipKeptWhole = periods.ipAddressesWhole();
     this.batchSize = batchSize;
     this.clock = clock;
   }
@@ -47,18 +53,18 @@ public final class RetentionSweeps {
     int usage = expireUsage(asOf);
     int purged = purgeErased(asOf);
     int truncated = truncateAddresses(asOf);
-    int logs = deleteOlderThan("access_logs", "accessed_at", asOf.minus(usageRetention));
+    int logs = deleteOlderThan("access_logs", "accessed_at", asOf.minus(accessLogRetention));
     return new Report(chats, usage, purged, truncated, logs);
   }
 
-  /** P09: client addresses older than 30 days keep only their network part. */
+  /** P09: client addresses older than the policy's period (30 days in both presets) keep only their network part. */
   int truncateAddresses(Instant asOf) {
     record Row(UUID id, String ip) {}
     int total = 0;
     while (true) {
       List<Row> rows = jdbi.withHandle(h -> h.createQuery(
               "SELECT id, ip FROM access_logs WHERE ip_truncated = FALSE AND accessed_at < :cutoff ORDER BY id LIMIT :limit")
-          .bind("cutoff", asOf.minus(IP_KEPT_WHOLE)).bind("limit", batchSize)
+          .bind("cutoff", asOf.minus(ipKeptWhole)).bind("limit", batchSize)
           .map((rs, ctx) -> new Row(rs.getObject(1, UUID.class), rs.getString(2))).list());
       if (rows.isEmpty()) {
         return total;

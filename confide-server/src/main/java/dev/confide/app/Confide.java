@@ -108,6 +108,15 @@ public final class Confide implements AutoCloseable {
   public final SupportTickets tickets;
   public final RetentionSweeps retention;
   public final TrainingExport trainingExport;
+  /** The privacy policy this deployment enforces and publishes (DESIGN §2). */
+  public final dev.confide.policy.Policy policy;
+  public final dev.confide.audit.AuditLog auditLog;
+  public final dev.confide.audit.BreakGlassGrants grants;
+  public final dev.confide.incidents.Incidents incidents;
+  public final Conversations conversations;
+  public final dev.confide.disclosure.SubjectRegions regions;
+  public final dev.confide.disclosure.DisclosureLog disclosureLog;
+  public final dev.confide.disclosure.LegalDisclosures legalDisclosures;
   public final dev.confide.notify.Outbox outbox;
   public final dev.confide.notify.MailDispatcher mailDispatcher;
   public final dev.confide.notify.Notices notices;
@@ -126,6 +135,12 @@ public final class Confide implements AutoCloseable {
   private Confide(ConfideConfig config, Clock clock, Hooks hooks) {
     this.config = config;
     this.clock = clock;
+    this.policy = dev.confide.policy.PolicyLoader.load(config.policy());
+    if (config.keys().deletionWindowDays() > policy.retention().deletionWindowDays()) {
+      throw new IllegalStateException("keys.deletionWindowDays (" + config.keys().deletionWindowDays()
+          + ") is longer than the policy's deletion window (" + policy.retention().deletionWindowDays()
+          + " days): erased data would outlive the promise");
+    }
     Path dataDir = ensureDataDir(config.dataPath());
     this.database = Database.open(databaseSettings(config, dataDir));
     try {
@@ -141,7 +156,7 @@ public final class Confide implements AutoCloseable {
       this.blindIndex = keys.blindIndex();
       PasswordHasher hasher = new PasswordHasher(new PasswordHasher.Settings(
           config.passwords().memoryKib(), config.passwords().iterations(), config.passwords().parallelism()));
-      this.accounts = new Accounts(jdbi, subjectKeys, blindIndex, hasher, new AgeGate(config.ageGate().minimumAge(), clock), clock);
+      this.accounts = new Accounts(jdbi, subjectKeys, blindIndex, hasher, new AgeGate(Math.max(config.ageGate().minimumAge(), policy.minimumAge()), clock), clock);
       this.sessions = new Sessions(jdbi, clock, Duration.ofDays(config.sessions().maxAgeDays()));
       this.apiKeys = new ApiKeys(jdbi, subjectKeys, clock);
       this.staff = new StaffDirectory(jdbi, subjectKeys, blindIndex, hasher, clock);
@@ -171,8 +186,8 @@ public final class Confide implements AutoCloseable {
         t.setDaemon(true);
         return t;
       });
-      SettingsDefaults settingsDefaults = new SettingsDefaults(config.privacyDefaults().chatRetentionDays(),
-          config.privacyDefaults().dataCollection(), config.privacyDefaults().dataCollectionForHipaa());
+      SettingsDefaults settingsDefaults = new SettingsDefaults(policy.defaults().chatRetentionDays(),
+          policy.defaults().dataCollection(), policy.defaults().dataCollectionForHipaa());
       this.settings = new SubjectSettings(jdbi, accounts, settingsDefaults, clock);
       this.piiDetector = hooks.piiDetector() != null ? hooks.piiDetector() : PiiEngine.standard();
       this.providerConsents = new ShieldPolicy(new ProviderConsents(jdbi, clock), accounts);
@@ -183,7 +198,12 @@ public final class Confide implements AutoCloseable {
         return t;
       });
       PiiShield shield = new PiiShield(piiDetector, detectionExecutor, Duration.ofMillis(config.pii().shieldTimeoutMs()));
-      Conversations conversations = new Conversations(jdbi, subjectKeys, clock);
+      this.conversations = new Conversations(jdbi, subjectKeys, clock);
+      this.auditLog = new dev.confide.audit.AuditLog(jdbi, keys.auditKeys(), clock);
+      this.grants = new dev.confide.audit.BreakGlassGrants(jdbi, subjectKeys, auditLog, clock, config.staff().grantApproval());
+      this.regions = new dev.confide.disclosure.SubjectRegions(jdbi, config.defaultDataRegion());
+      this.disclosureLog = new dev.confide.disclosure.DisclosureLog(jdbi, clock);
+      this.legalDisclosures = new dev.confide.disclosure.LegalDisclosures(jdbi, clock);
       this.decisionData = new DecisionData(jdbi, settings, piiDetector);
       var recipients = new dev.confide.identity.MailRecipients(subjectKeys);
       this.outbox = new dev.confide.notify.Outbox(jdbi, subjectKeys, recipients, settings, new dev.confide.notify.MailTemplates(
@@ -197,12 +217,17 @@ public final class Confide implements AutoCloseable {
       var notifyErasure = new dev.confide.notify.NotifyErasure(outbox, notices, transport);
       this.erasure = new Erasure(jdbi, subjectKeys, new ErasureLedgerFile(dataDir.resolve("erasure-ledger.jsonl")),
           keys.receiptSigner(), Duration.ofDays(config.keys().deletionWindowDays()),
-          List.of(notifyErasure::forgetSubject), clock);
+          List.of(notifyErasure::forgetSubject, (h, subject) -> auditLog.append(h, dev.confide.audit.AuditEvent.of(
+              dev.confide.audit.Actor.system(), dev.confide.audit.AuditActions.ERASURE).about(subject))), clock);
+      this.incidents = new dev.confide.incidents.Incidents(jdbi, auditLog, grants, staff,
+          new IncidentMail(notices, outbox), clock);
       this.tickets = new SupportTickets(jdbi, subjectKeys, clock);
       this.privacyRequests = new PrivacyRequests(jdbi, settings, new AccessReport(jdbi, accounts, settings,
           providerConsents.consents(), conversations, accessLog, subjectKeys, tickets), erasure, subjectKeys, keys.receiptSigner(),
-          dev.confide.rights.Deadlines.statutory(), clock);
-      this.retention = new RetentionSweeps(jdbi, settingsDefaults, Duration.ofDays(config.retention().usageDays()),
+          deadlines(policy), clock);
+      this.retention = new RetentionSweeps(jdbi, settingsDefaults, new RetentionSweeps.Periods(
+          Duration.ofDays(policy.retention().usageDays()), Duration.ofDays(policy.retention().accessLogDays()),
+          Duration.ofDays(policy.retention().ipTruncationDays())),
           config.retention().batchSize(), clock);
       this.privacyBudget = new PrivacyBudget(jdbi, clock);
       this.trainingExport = new TrainingExport(jdbi, conversations, settings, accounts, piiDetector, privacyBudget,
@@ -253,6 +278,15 @@ public final class Confide implements AutoCloseable {
           p.models(), p.country(), p.baa(), p.shield(), Duration.ofMillis(p.connectTimeoutMs()), Duration.ofMillis(p.readTimeoutMs()))));
     }
     return providers;
+  }
+
+  /** Statutory deadlines per jurisdiction, as the policy file states them (P30). */
+  private static dev.confide.rights.Deadlines deadlines(dev.confide.policy.Policy policy) {
+    java.util.Map<String, dev.confide.rights.Deadlines.Deadline> byLaw = new java.util.LinkedHashMap<>();
+    for (var j : policy.jurisdictions()) {
+      byLaw.put(j.id(), new dev.confide.rights.Deadlines.Deadline(j.respondWithin(), j.extendableBy()));
+    }
+    return new dev.confide.rights.Deadlines(byLaw, policy.jurisdictions().get(0).id());
   }
 
   private static dev.confide.notify.MailTransport mailTransport(ConfideConfig config, Path dataDir) {

@@ -19,11 +19,12 @@ public record ConfideConfig(
     Comparisons comparisons,
     Gateway gateway,
     Pii pii,
-    PrivacyDefaults privacyDefaults,
     Training training,
     Retention retention,
     Staff staff,
-    Mail mail) {
+    Mail mail,
+    String policy,
+    String defaultDataRegion) {
 
   /**
    * Outgoing mail. With no SMTP host, mail is written as .eml files under {@code outboxDir}
@@ -36,14 +37,11 @@ public record ConfideConfig(
   /** Staff sessions last this many hours; break-glass grants need a privacy officer's approval when set. */
   public record Staff(int sessionHours, boolean grantApproval) {}
 
-  /** Usage records are kept this many days (P07); sweeps delete in batches and run this often. */
-  public record Retention(int usageDays, int batchSize, int runEveryMinutes) {}
+  /** Sweeps delete in batches and run this often; how long things are kept comes from the policy file. */
+  public record Retention(int batchSize, int runEveryMinutes) {}
 
   /** The training export: the total ε its published counts may ever spend, and ε per count. */
   public record Training(String summaryEpsilonBudget, String epsilonPerCount) {}
-
-  /** Settings a subject starts with (until the policy file supplies them). Null chat retention: keep. */
-  public record PrivacyDefaults(Integer chatRetentionDays, boolean dataCollection, boolean dataCollectionForHipaa) {}
 
   /** The PII shield: detection that takes longer than this refuses the request (fail closed). */
   public record Pii(int shieldTimeoutMs) {}
@@ -86,7 +84,7 @@ public record ConfideConfig(
   /** The same configuration listening on another port. */
   public ConfideConfig withPort(int port) {
     return new ConfideConfig(dataDir, new Server(server.host(), port, server.maxBodyBytes(), server.secureCookies(), server.tls()),
-        database, keys, sessions, passwords, loginLimits, ageGate, providers, builtinModels, rateLimits, redis, comparisons, gateway, pii, privacyDefaults, training, retention, staff, mail);
+        database, keys, sessions, passwords, loginLimits, ageGate, providers, builtinModels, rateLimits, redis, comparisons, gateway, pii, training, retention, staff, mail, policy, defaultDataRegion);
   }
 
   public java.nio.file.Path dataPath() {

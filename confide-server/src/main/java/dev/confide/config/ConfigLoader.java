@@ -43,7 +43,8 @@ public final class ConfigLoader {
       Map.entry("CONFIDE_DB_SCHEMA", "database.schema"),
       Map.entry("CONFIDE_ROOT_KEY_URI", "keys.rootKeyUri"),
       Map.entry("CONFIDE_DELETION_WINDOW_DAYS", "keys.deletionWindowDays"),
-      Map.entry("CONFIDE_REDIS_URL", "redis.url"));
+      Map.entry("CONFIDE_REDIS_URL", "redis.url"),
+      Map.entry("CONFIDE_POLICY", "policy"));
 
   private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -331,9 +332,9 @@ public final class ConfigLoader {
     }
     require(problems, c.gateway().maxPromptChars() >= 1000, "gateway.maxPromptChars: must be at least 1000");
     require(problems, c.gateway().compareThreads() >= 2, "gateway.compareThreads: must be at least 2");
-    require(problems, c.privacyDefaults().chatRetentionDays() == null
-        || (c.privacyDefaults().chatRetentionDays() >= 1 && c.privacyDefaults().chatRetentionDays() <= 3650),
-        "privacyDefaults.chatRetentionDays: must be from 1 to 3650, or null to keep chats");
+    require(problems, c.policy() != null && !c.policy().isBlank(), "policy: name a preset (infuzu, lumis) or a policy file");
+    require(problems, c.defaultDataRegion() != null && java.util.Set.of("EU", "US").contains(c.defaultDataRegion()),
+        "defaultDataRegion: must be EU or US");
     for (var e : java.util.Map.of("training.summaryEpsilonBudget", String.valueOf(c.training().summaryEpsilonBudget()),
         "training.epsilonPerCount", String.valueOf(c.training().epsilonPerCount())).entrySet()) {
       try {
@@ -342,7 +343,6 @@ public final class ConfigLoader {
         problems.add(e.getKey() + ": must be a positive decimal such as \"0.1\"");
       }
     }
-    require(problems, c.retention().usageDays() >= 1 && c.retention().usageDays() <= 3650, "retention.usageDays: must be from 1 to 3650");
     require(problems, c.retention().batchSize() >= 1, "retention.batchSize: must be at least 1");
     require(problems, c.retention().runEveryMinutes() >= 1, "retention.runEveryMinutes: must be at least 1");
     require(problems, c.pii().shieldTimeoutMs() >= 10 && c.pii().shieldTimeoutMs() <= 60_000,
