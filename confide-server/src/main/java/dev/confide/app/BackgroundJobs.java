@@ -42,6 +42,14 @@ public final class BackgroundJobs implements AutoCloseable {
   void rotateKeysIfDue() {
     runLeased("key-rotation", () -> {
       var report = confide.keyRotation.runDaily();
+      if (report.rotated()) {
+        confide.auditLog.append(dev.confide.audit.AuditEvent.of(dev.confide.audit.Actor.system(),
+            dev.confide.audit.AuditActions.KEY_ROTATED).with("keyring", "kek").with("rewrapped", report.rewrapped()));
+      }
+      for (Integer version : report.destroyed()) {
+        confide.auditLog.append(dev.confide.audit.AuditEvent.of(dev.confide.audit.Actor.system(),
+            dev.confide.audit.AuditActions.KEY_DESTROYED).with("keyring", "kek").with("version", version));
+      }
       if (report.rotated() || report.rewrapped() > 0 || !report.destroyed().isEmpty()) {
         LOG.info("key rotation: rotated={} rewrapped={} destroyedVersions={}",
             report.rotated(), report.rewrapped(), report.destroyed().size());
@@ -93,6 +101,8 @@ public final class BackgroundJobs implements AutoCloseable {
         }
       }
       confide.policyVersions.resumeAnnouncements();
+      confide.grants.expireDue();
+      confide.incidents.runReminders();
     });
   }
 

@@ -114,6 +114,8 @@ public final class ConfideHttp implements AutoCloseable {
         .register(c.routes);
     new AdminRoutes(confide).register(c.routes);
     new NoticeRoutes(confide).register(c.routes);
+    new GovernanceRoutes(confide).register(c.routes);
+    c.routes.after("/api/admin/*", this::auditStaffCall);
     new OpenAiRoutes(confide.chat, confide.models, config.gateway().maxPromptChars()).register(c.routes);
     new ChatRoutes(confide.chat, confide.usage, confide.clock).register(c.routes);
     new ShieldRoutes(confide).register(c.routes);
@@ -156,6 +158,28 @@ public final class ConfideHttp implements AutoCloseable {
       throw new Problem(Problem.Kind.TOO_LARGE, "body_too_large",
           "the body is larger than " + config.server().maxBodyBytes() + " bytes");
     }
+  }
+
+  /** P22: every staff API call leaves an audit entry: who, which route, which subject, the outcome. */
+  private void auditStaffCall(Context ctx) {
+    StaffPrincipal staff = ctx.attribute(StaffAuthRoutes.STAFF);
+    if (staff == null) {
+      return;
+    }
+    String route = routeOf(ctx).replaceAll("[^a-z0-9]+", ".").replaceAll("^\\.|\\.$", "");
+    var event = dev.confide.audit.AuditEvent.of(dev.confide.audit.Actor.staff(staff.staffId()), "staff.api")
+        .with("route", route.isEmpty() ? "root" : route.length() > 60 ? route.substring(0, 60) : route)
+        .with("method", ctx.method().name().toLowerCase(java.util.Locale.ROOT))
+        .with("status", ctx.statusCode());
+    String subject = ctx.pathParamMap().get("id");
+    if (subject != null && routeOf(ctx).startsWith("/api/admin/subjects/")) {
+      try {
+        event = event.about(UUID.fromString(subject));
+      } catch (IllegalArgumentException ignored) {
+        // a malformed id was answered 404; nothing to link
+      }
+    }
+    confide.auditLog.append(event);
   }
 
   private void authenticate(Context ctx) {

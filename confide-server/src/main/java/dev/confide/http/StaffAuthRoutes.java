@@ -27,7 +27,7 @@ final class StaffAuthRoutes {
   static final String LOGIN = "/api/admin/login";
   private static final String PASSWORD = "/api/admin/password";
   private static final String LOGOUT = "/api/admin/logout";
-  private static final String STAFF = "confide.staff";
+  static final String STAFF = "confide.staff";
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final Confide confide;
@@ -94,6 +94,8 @@ final class StaffAuthRoutes {
           .orElseThrow(() -> new Problem(Problem.Kind.UNAUTHENTICATED, "invalid_credentials",
               "email, password or authenticator code is wrong"));
       Sessions.Opened session = confide.staffSessions.open(signedIn.id());
+      confide.auditLog.append(dev.confide.audit.AuditEvent.of(dev.confide.audit.Actor.staff(signedIn.id()),
+          dev.confide.audit.AuditActions.STAFF_LOGIN));
       byte[] csrf = new byte[32];
       RANDOM.nextBytes(csrf);
       String csrfToken = cookie.issue(ctx, session.sessionId(), csrf, session.expiresAt(), confide.clock.instant());
