@@ -121,6 +121,12 @@ public final class ConfideHttp implements AutoCloseable {
     new ShieldRoutes(confide).register(c.routes);
     settingsRoutes.register(c.routes);
     new PrivacyRequestRoutes(confide).register(c.routes);
+    // The web pages: the visitor comes from the same session cookie, and Sec-GPC is honoured as on the API.
+    new dev.confide.web.WebApp(confide, ctx -> sessionCookie.read(ctx).flatMap(s -> confide.sessions.resolve(s.sessionId())
+        .map(subject -> {
+          settingsRoutes.honourGlobalPrivacyControl(ctx, subject);
+          return new dev.confide.web.Visitor(subject, SessionCookie.csrfToken(s.csrf()));
+        }))).register(c.routes);
 
     c.routes.exception(Problem.class, (e, ctx) -> ApiErrors.write(ctx, e));
     c.routes.exception(ProviderException.class, (e, ctx) -> ApiErrors.write(ctx, e));

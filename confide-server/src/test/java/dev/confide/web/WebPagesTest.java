@@ -1,0 +1,155 @@
+package dev.confide.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.confide.testing.ApiClient;
+import dev.confide.testing.TestBackend;
+import dev.confide.testing.TestServer;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The web pages over plain HTTP (no browser): security headers on every HTML response, no inline
+ * script anywhere, sessions required, other people's ids not found, user text escaped, assets
+ * served from the jar, and the cookie banner's server side.
+ */
+class WebPagesTest {
+  private static final Pattern INLINE_SCRIPT = Pattern.compile("<script(?![^>]*\\ssrc=)[^>]*>", Pattern.CASE_INSENSITIVE);
+  private static final Pattern EVENT_HANDLER = Pattern.compile("<[^>]*\\son[a-z]+\\s*=", Pattern.CASE_INSENSITIVE);
+  private static final Pattern STYLE_ATTRIBUTE = Pattern.compile("<[^>]*\\sstyle\\s*=", Pattern.CASE_INSENSITIVE);
+
+  @TempDir
+  static Path tmp;
+  private static TestServer server;
+
+  @BeforeAll
+  static void start() {
+    server = TestServer.start(TestBackend.H2, tmp);
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  private static ApiClient signedUp(String name, String email) {
+    ApiClient client = server.client();
+    assertThat(client.signUp(name, email, "a long enough passphrase", "1990-04-01").status()).isEqualTo(201);
+    return client;
+  }
+
+  private static String startChat(ApiClient client, String content) {
+    ApiClient.Response r = client.post("/api/conversations", Map.of("content", content, "model", "builtin-echo"));
+    assertThat(r.status()).isEqualTo(201);
+    return r.json().get("conversationId").asText();
+  }
+
+  @Test
+  void everyHtmlResponseCarriesAStrictPolicyAndNoInlineScript() {
+    ApiClient client = signedUp("Grace", "grace@example.com");
+    String conversation = startChat(client, "Hello pages");
+    client.post("/api/privacy/requests", Map.of("type", "export"));
+    List<String> signedIn = List.of("/chat", "/chat/" + conversation, "/chat/" + conversation + "/transcript", "/chat/list",
+        "/history", "/history?q=hello", "/history/results?q=hello", "/privacy-center", "/privacy-center/requests",
+        "/chat/00000000-0000-0000-0000-000000000000");
+    List<String> signedOut = List.of("/login", "/signup", "/account-deleted");
+    for (String path : signedIn) {
+      assertSafeHtml(path, client.get(path));
+    }
+    for (String path : signedOut) {
+      assertSafeHtml(path, server.client().get(path));
+    }
+  }
+
+  private static void assertSafeHtml(String path, ApiClient.Response page) {
+    assertThat(page.headers().firstValue("Content-Type")).as(path).hasValueSatisfying(type -> assertThat(type).startsWith("text/html"));
+    String csp = page.headers().firstValue("Content-Security-Policy").orElse("");
+    assertThat(csp).as(path).contains("default-src 'none'", "script-src 'self'", "style-src 'self'", "frame-ancestors 'none'",
+        "base-uri 'none'", "form-action 'self'");
+    assertThat(csp).as(path).doesNotContain("unsafe-inline", "unsafe-eval");
+    assertThat(page.headers().firstValue("X-Content-Type-Options")).as(path).hasValue("nosniff");
+    assertThat(INLINE_SCRIPT.matcher(page.text()).find()).as(path + " has an inline script").isFalse();
+    assertThat(EVENT_HANDLER.matcher(page.text()).find()).as(path + " has an inline event handler").isFalse();
+    assertThat(STYLE_ATTRIBUTE.matcher(page.text()).find()).as(path + " has an inline style").isFalse();
+  }
+
+  @Test
+  void pagesNeedASessionAndNeverShowSomeoneElsesChat() {
+    ApiClient anonymous = server.client();
+    for (String path : List.of("/chat", "/history", "/privacy-center", "/chat/list")) {
+      ApiClient.Response r = anonymous.get(path);
+      assertThat(r.status()).as(path).isEqualTo(303);
+      assertThat(r.headers().firstValue("Location")).as(path).hasValue("/login");
+    }
+    ApiClient.Response fragment = anonymous.send("GET", "/chat/list", null, Map.of("HX-Request", "true"));
+    assertThat(fragment.status()).isEqualTo(204);
+    assertThat(fragment.headers().firstValue("HX-Redirect")).hasValue("/login");
+    String secret = startChat(signedUp("Owner", "owner@example.com"), "my secret plans");
+    ApiClient other = signedUp("Other", "other@example.com");
+    for (String path : List.of("/chat/" + secret, "/chat/" + secret + "/transcript", "/chat/not-an-id")) {
+      ApiClient.Response r = other.get(path);
+      assertThat(r.status()).as(path).isEqualTo(404);
+      assertThat(r.text()).doesNotContain("my secret plans");
+    }
+    assertThat(other.get("/history?q=secret").text()).doesNotContain("my secret plans");
+  }
+
+  @Test
+  void userTextIsEscapedWherePagesShowIt() {
+    String payload = "<script>alert(1)</script>\"><img src=x onerror=alert(1)>";
+    ApiClient client = signedUp(payload, "escape@example.com");
+    String conversation = startChat(client, payload);
+    for (String path : List.of("/chat/" + conversation, "/history", "/history/results?q=script", "/chat/list")) {
+      String html = client.get(path).text();
+      assertThat(html).as(path).doesNotContain("<script>alert(1)", "<img src=x").contains("&lt;script&gt;alert(1)&lt;/script&gt;");
+    }
+  }
+
+  @Test
+  void assetsComeFromTheJarAndNothingElseIsServed() {
+    ApiClient client = server.client();
+    ApiClient.Response htmx = client.get("/assets/htmx.min.js");
+    assertThat(htmx.status()).isEqualTo(200);
+    assertThat(htmx.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/javascript"));
+    assertThat(htmx.text()).contains("htmx");
+    assertThat(client.get("/assets/confide.js").text()).contains("X-CSRF-Token");
+    assertThat(client.get("/assets/confide.css").headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/css"));
+    for (String path : List.of("/assets/logback.xml", "/assets/..%2Fconfide-defaults.yaml", "/assets/")) {
+      assertThat(client.get(path).status()).as(path).isEqualTo(404);
+    }
+  }
+
+  @Test
+  @Tag("P38")
+  void theCookieBannerShowsUntilAChoiceIsMadeAndAnalyticsWaitForConsent() {
+    ApiClient visitor = server.client();
+    String first = visitor.get("/login").text();
+    assertThat(first).contains("id=\"cookie-banner\"").contains("<meta name=\"confide-analytics\" content=\"denied\">");
+    String refused = visitor.send("GET", "/login", null, Map.of("Cookie", "confide_cookies=essential")).text();
+    assertThat(refused).doesNotContain("id=\"cookie-banner\"").contains("content=\"denied\"");
+    String consented = visitor.send("GET", "/login", null, Map.of("Cookie", "confide_cookies=analytics")).text();
+    assertThat(consented).doesNotContain("id=\"cookie-banner\"").contains("content=\"granted\"");
+  }
+
+  @Test
+  @Tag("P17")
+  @Tag("P38")
+  void aGlobalPrivacyControlPageViewHidesTheBannerAndRecordsTheOptOut() {
+    ApiClient client = signedUp("Gpc", "gpc@example.com");
+    assertThat(client.get("/privacy-center").text()).contains("id=\"cookie-banner\"");
+    String page = client.send("GET", "/privacy-center", null, Map.of("Sec-GPC", "1", "Cookie", "confide_cookies=analytics")).text();
+    assertThat(page).doesNotContain("id=\"cookie-banner\"").contains("id=\"gpc-note\"").contains("content=\"denied\"");
+    assertThat(client.get("/api/settings").json().get("optOutOfSale").asBoolean()).isTrue();
+    assertThat(client.get("/api/settings/history").json().get("data")).anySatisfy(entry -> {
+      assertThat(entry.get("setting").asText()).isEqualTo("optOutOfSale");
+      assertThat(entry.get("source").asText()).isEqualTo("gpc");
+    });
+  }
+}
