@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 /** The {@code confide} command. */
 @Command(name = "confide", mixinStandardHelpOptions = true, versionProvider = ConfideCommand.Version.class,
     description = "Self-hostable AI chat whose privacy policy is enforced by the software itself.",
-    subcommands = {ServeCommand.class, KeysCommand.class, StaffCommand.class, UsageCommand.class, TrainingCommand.class,
+    subcommands = {ServeCommand.class, KeysCommand.class, StaffCommand.class, AuditCommand.class, UsageCommand.class, TrainingCommand.class,
         PiiCommand.class, OperationsCommands.Retention.class, OperationsCommands.Erasure.class,
         OperationsCommands.Backup.class, CommandLine.HelpCommand.class})
 public final class ConfideCommand implements Runnable {
