@@ -48,6 +48,11 @@ public final class Accounts {
     this.clock = clock;
   }
 
+  /** The minimum age sign-up enforces (P34). */
+  public int minimumAge() {
+    return ageGate.minimumAge();
+  }
+
   /**
    * Creates the account and its subject key in one transaction: whole or not at all. The age gate
    * runs first, so nothing about an under-age person is processed further or stored.

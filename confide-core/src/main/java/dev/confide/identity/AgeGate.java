@@ -19,6 +19,11 @@ public final class AgeGate {
     this.clock = clock;
   }
 
+  /** The youngest age that may sign up (the {@code age-gate} self-check compares it with the policy's). */
+  public int minimumAge() {
+    return minimumAge;
+  }
+
   /**
    * @throws Problem {@code invalid_birth_date} for a date in the future or implausibly old, and
    *     {@code underage} (unprocessable) for anyone younger than the minimum age

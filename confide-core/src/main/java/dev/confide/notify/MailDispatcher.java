@@ -26,6 +26,8 @@ import org.slf4j.LoggerFactory;
 public final class MailDispatcher {
   private static final Logger LOG = LoggerFactory.getLogger(MailDispatcher.class);
   private static final String DUE = "((status = 'pending' AND next_attempt_at <= :now) OR (status = 'sending' AND lease_until < :now))";
+  /** Why a mail to an erased subject was dropped: expected, so not a delivery failure. */
+  private static final String RECIPIENT_ERASED = "recipient erased";
 
   private final Jdbi jdbi;
   private final SubjectKeys subjectKeys;
@@ -82,7 +84,7 @@ public final class MailDispatcher {
         Optional<OutgoingMail> mail = open(row);
         if (mail.isEmpty()) {
           // The subject was erased while the mail waited; it can no longer be read by anyone.
-          giveUp(row, "recipient erased");
+          giveUp(row, RECIPIENT_ERASED);
           failed++;
           continue;
         }
@@ -142,6 +144,24 @@ public final class MailDispatcher {
         connection = null;
       }
     }
+  }
+
+  /**
+   * Whether mail is getting out (the {@code mail.outbox} self-check).
+   *
+   * @param failed mails given up since the time asked for, not counting those to erased subjects
+   * @param stuck mails due before the time asked for and still not sent: nobody is dispatching
+   */
+  public record Backlog(int failed, int stuck) {}
+
+  /** Mail that failed for good since {@code failedSince}, and mail due before {@code dueBefore} that is still waiting. */
+  public Backlog backlog(Instant failedSince, Instant dueBefore) {
+    return jdbi.withHandle(h -> new Backlog(
+        h.createQuery("""
+                SELECT COUNT(*) FROM mail_outbox
+                WHERE status = 'failed' AND next_attempt_at >= :since AND (last_error IS NULL OR last_error <> :erased)""")
+            .bind("since", failedSince).bind("erased", RECIPIENT_ERASED).mapTo(Integer.class).one(),
+        h.createQuery("SELECT COUNT(*) FROM mail_outbox WHERE " + DUE).bind("now", dueBefore).mapTo(Integer.class).one()));
   }
 
   /** The wait before the next attempt after {@code attempts} failed ones: 1, 2, 4, ... times the first. */

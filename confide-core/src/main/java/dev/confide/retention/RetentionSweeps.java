@@ -4,6 +4,7 @@ import dev.confide.consent.SettingsDefaults;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.jdbi.v3.core.Handle;
@@ -57,6 +58,24 @@ public final class RetentionSweeps {
     return new Report(chats, usage, purged, truncated, logs);
   }
 
+  /**
+   * What a run as of {@code asOf} would remove or truncate, counted without changing anything. All
+   * zeros means the sweeps have kept up to that time (the {@code sweeps.on-time} self-check).
+   */
+  public Report due(Instant asOf) {
+    int chats = chatCuts(asOf).stream()
+        .mapToInt(c -> count("SELECT COUNT(*) FROM (" + c.select() + ") due", c.cutoff(), c.days())).sum();
+    return new Report(chats,
+        count("SELECT COUNT(*) FROM usage_records WHERE created_at < :cutoff", asOf.minus(usageRetention), null),
+        count("SELECT COUNT(*) FROM erasure_ledger WHERE purged_at IS NULL AND erased_at < :cutoff", asOf, null),
+        count("SELECT COUNT(*) FROM access_logs WHERE ip_truncated = FALSE AND accessed_at < :cutoff", asOf.minus(ipKeptWhole), null),
+        count("SELECT COUNT(*) FROM access_logs WHERE accessed_at < :cutoff", asOf.minus(accessLogRetention), null));
+  }
+
+  private int count(String sql, Instant cutoff, Integer days) {
+    return jdbi.withHandle(h -> h.createQuery(sql).bind("cutoff", cutoff).bind("days", days).mapTo(Integer.class).one());
+  }
+
   /** P09: client addresses older than the policy's period (30 days in both presets) keep only their network part. */
   int truncateAddresses(Instant asOf) {
     record Row(UUID id, String ip) {}
@@ -81,23 +100,31 @@ public final class RetentionSweeps {
 
   /** P04: a conversation goes when it has had no activity for its subject's retention days. */
   int expireChats(Instant asOf) {
-    int total = 0;
+    return chatCuts(asOf).stream().mapToInt(c -> deleteConversations(c.select(), c.cutoff(), c.days())).sum();
+  }
+
+  /** Selects conversations idle since before {@code cutoff}, for subjects keeping chats {@code days} days. */
+  private record ChatCut(String select, Instant cutoff, Integer days) {}
+
+  /** The chat sweep's selections as of {@code asOf}: subjects on the default retention, then each custom one. */
+  private List<ChatCut> chatCuts(Instant asOf) {
+    List<ChatCut> cuts = new ArrayList<>();
     if (defaults.chatRetentionDays() != null) {
-      Instant cutoff = asOf.minus(Duration.ofDays(defaults.chatRetentionDays()));
-      total += deleteConversations("""
+      cuts.add(new ChatCut("""
           SELECT c.id FROM conversations c
           WHERE c.last_activity_at < :cutoff
-            AND NOT EXISTS (SELECT 1 FROM subject_settings s WHERE s.subject_id = c.subject_id)""", cutoff, null);
+            AND NOT EXISTS (SELECT 1 FROM subject_settings s WHERE s.subject_id = c.subject_id)""",
+          asOf.minus(Duration.ofDays(defaults.chatRetentionDays())), null));
     }
     List<Integer> customDays = jdbi.withHandle(h -> h.createQuery(
         "SELECT DISTINCT chat_retention_days FROM subject_settings WHERE keep_chats = FALSE").mapTo(Integer.class).list());
     for (int days : customDays) {
-      total += deleteConversations("""
+      cuts.add(new ChatCut("""
           SELECT c.id FROM conversations c JOIN subject_settings s ON s.subject_id = c.subject_id
           WHERE s.keep_chats = FALSE AND s.chat_retention_days = :days AND c.last_activity_at < :cutoff""",
-          asOf.minus(Duration.ofDays(days)), days);
+          asOf.minus(Duration.ofDays(days)), days));
     }
-    return total;
+    return cuts;
   }
 
   private int deleteConversations(String select, Instant cutoff, Integer days) {

@@ -15,6 +15,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class BackgroundJobs implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(BackgroundJobs.class);
+  /** The leased jobs' names, under which their last success is recorded (the self-checks read it). */
+  public static final String KEY_ROTATION = "key-rotation";
+  public static final String RETENTION = "retention";
+  public static final String REMINDERS = "reminders";
+  public static final Duration REMINDERS_EVERY = Duration.ofMinutes(5);
 
   private final Confide confide;
   private final String holder = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID();
@@ -34,13 +39,13 @@ public final class BackgroundJobs implements AutoCloseable {
     scheduler.scheduleWithFixedDelay(this::sweep, 1, confide.config.retention().runEveryMinutes(), TimeUnit.MINUTES);
     // Every instance sends mail: each row is claimed by one dispatcher, so no lease is needed.
     scheduler.scheduleWithFixedDelay(this::sendMail, 5, 15, TimeUnit.SECONDS);
-    scheduler.scheduleWithFixedDelay(this::remindAndAnnounce, 2, 5, TimeUnit.MINUTES);
+    scheduler.scheduleWithFixedDelay(this::remindAndAnnounce, 2, REMINDERS_EVERY.toMinutes(), TimeUnit.MINUTES);
     // Other instances' keyring rotations become visible here without waiting for a failed open.
     scheduler.scheduleWithFixedDelay(this::reloadKeyrings, 1, 1, TimeUnit.MINUTES);
   }
 
   void rotateKeysIfDue() {
-    runLeased("key-rotation", () -> {
+    runLeased(KEY_ROTATION, () -> {
       var report = confide.keyRotation.runDaily();
       if (report.rotated()) {
         confide.auditLog.append(dev.confide.audit.AuditEvent.of(dev.confide.audit.Actor.system(),
@@ -58,7 +63,7 @@ public final class BackgroundJobs implements AutoCloseable {
   }
 
   void sweep() {
-    runLeased("retention", () -> {
+    runLeased(RETENTION, () -> {
       var report = confide.retention.run();
       count("conversations", report.conversationsExpired());
       count("usage_records", report.usageRecordsExpired());
@@ -87,7 +92,7 @@ public final class BackgroundJobs implements AutoCloseable {
    * overdue, P30) and finishes any policy announcement an earlier run left half done (P35).
    */
   void remindAndAnnounce() {
-    runLeased("reminders", () -> {
+    runLeased(REMINDERS, () -> {
       var officers = confide.staff.list().stream()
           .filter(m -> m.roles().contains(dev.confide.identity.StaffRole.PRIVACY_OFFICER)).toList();
       for (var reminder : confide.privacyRequests.remindersDue()) {

@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 @Command(name = "confide", mixinStandardHelpOptions = true, versionProvider = ConfideCommand.Version.class,
     description = "Self-hostable AI chat whose privacy policy is enforced by the software itself.",
     subcommands = {ServeCommand.class, KeysCommand.class, StaffCommand.class, AuditCommand.class, UsageCommand.class, TrainingCommand.class,
-        PiiCommand.class, OperationsCommands.Retention.class, OperationsCommands.Erasure.class,
+        PiiCommand.class, PolicyCommand.class, OperationsCommands.Retention.class, OperationsCommands.Erasure.class,
         OperationsCommands.Backup.class, CommandLine.HelpCommand.class})
 public final class ConfideCommand implements Runnable {
 
@@ -33,7 +33,7 @@ public final class ConfideCommand implements Runnable {
   public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new ConfideCommand());
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-      if (e instanceof ConfigException) {
+      if (e instanceof ConfigException || e instanceof dev.confide.policy.PolicyException) {
         commandLine.getErr().println(e.getMessage());
         return 2;
       }

@@ -36,7 +36,8 @@ public final class ConfideHttp implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ConfideHttp.class);
   private static final String PRINCIPAL = "confide.principal";
   private static final String STARTED = "confide.started";
-  private static final Set<String> PUBLIC_API = Set.of("/api/auth/signup", "/api/auth/login", "/api/privacy/receipt-key");
+  private static final Set<String> PUBLIC_API = Set.of("/api/auth/signup", "/api/auth/login", "/api/privacy/receipt-key",
+      PolicyRoutes.PUBLIC_POLICY);
 
   private final Confide confide;
   private final ConfideConfig config;
@@ -121,6 +122,7 @@ public final class ConfideHttp implements AutoCloseable {
     new ShieldRoutes(confide).register(c.routes);
     settingsRoutes.register(c.routes);
     new PrivacyRequestRoutes(confide).register(c.routes);
+    new PolicyRoutes(confide, tls).register(c.routes);
     // The web pages: the visitor comes from the same session cookie, and Sec-GPC is honoured as on the API.
     new dev.confide.web.WebApp(confide, ctx -> sessionCookie.read(ctx).flatMap(s -> confide.sessions.resolve(s.sessionId())
         .map(subject -> {

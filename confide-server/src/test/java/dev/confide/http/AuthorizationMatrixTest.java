@@ -55,6 +55,8 @@ class AuthorizationMatrixTest {
       entry("POST /api/auth/signup", Access.PUBLIC),
       entry("POST /api/auth/login", Access.PUBLIC),
       entry("GET /api/privacy/receipt-key", Access.PUBLIC),
+      entry("GET /api/privacy/policy", Access.PUBLIC),
+      entry("GET /privacy", Access.PUBLIC),
       entry("GET /healthz", Access.PUBLIC),
       entry("GET /readyz", Access.PUBLIC),
       entry("GET /metrics", Access.PUBLIC),
@@ -134,7 +136,10 @@ class AuthorizationMatrixTest {
       entry("POST /api/admin/incidents/{id}/measures", Access.STAFF),
       entry("POST /api/admin/incidents/{id}/regulator-notified", Access.STAFF),
       entry("POST /api/admin/incidents/{id}/notices", Access.STAFF),
-      entry("GET /api/admin/incidents/{id}/report", Access.STAFF));
+      entry("GET /api/admin/incidents/{id}/report", Access.STAFF),
+      entry("GET /api/admin/policy/verify", Access.STAFF),
+      entry("GET /api/admin/policy/versions", Access.STAFF),
+      entry("POST /api/admin/policy/versions", Access.STAFF));
 
   private static final Set<HandlerType> METHODS = Set.of(HandlerType.GET, HandlerType.POST, HandlerType.PUT,
       HandlerType.PATCH, HandlerType.DELETE);

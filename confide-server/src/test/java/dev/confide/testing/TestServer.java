@@ -23,9 +23,14 @@ public final class TestServer implements AutoCloseable {
   public final Confide confide;
   public final ConfideHttp http;
   private final TestBackend.Location location;
+  private final Path tmp;
+  private final boolean tls;
 
-  private TestServer(TestBackend.Location location, ConfideConfig config, MutableClock clock, boolean tls, Confide.Hooks hooks) {
+  private TestServer(TestBackend.Location location, Path tmp, ConfideConfig config, MutableClock clock, boolean tls,
+      Confide.Hooks hooks) {
     this.location = location;
+    this.tmp = tmp;
+    this.tls = tls;
     this.config = config;
     this.clock = clock;
     this.confide = Confide.open(config, clock, hooks);
@@ -52,7 +57,7 @@ public final class TestServer implements AutoCloseable {
   public static TestServer start(TestBackend backend, Path tmp, String extraYaml, boolean tls, Confide.Hooks hooks) {
     TestBackend.Location location = backend.newLocation(tmp);
     try {
-      return new TestServer(location, config(location, tmp, extraYaml),
+      return new TestServer(location, tmp, config(location, tmp, extraYaml),
           MutableClock.at("2026-11-02T10:00:00Z"), tls, hooks);
     } catch (RuntimeException e) {
       location.close();
@@ -85,6 +90,22 @@ public final class TestServer implements AutoCloseable {
       return new ConfigLoader().load(file, env);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Stops this server and starts another on the same database, data directory and clock with a new
+   * {@code extraYaml}, as an operator restarts after editing the configuration or policy file.
+   * Close only the server returned.
+   */
+  public TestServer restart(String extraYaml) {
+    http.close();
+    confide.close();
+    try {
+      return new TestServer(location, tmp, config(location, tmp, extraYaml), clock, tls, Confide.Hooks.NONE);
+    } catch (RuntimeException e) {
+      location.close();
+      throw e;
     }
   }
 
