@@ -22,5 +22,7 @@ public final class AuditActions {
   public static final String POLICY_PUBLISHED = "policy.published";
   public static final String INCIDENT_CHANGED = "incident.changed";
   public static final String DISCLOSURE_RECORDED = "disclosure.recorded";
+  /** A legal hold on a recorded disclosure was placed, changed or lifted. */
+  public static final String DISCLOSURE_HOLD = "disclosure.hold";
   public static final String STAFF_LOGIN = "staff.login";
 }

@@ -1,6 +1,7 @@
 package dev.confide.chat;
 
 import dev.confide.analytics.AnonymousEvents;
+import dev.confide.disclosure.ModelProviderFlows;
 import dev.confide.models.ChatMessage;
 import dev.confide.models.ChatRequest;
 import dev.confide.models.Completion;
@@ -34,7 +35,8 @@ import org.jdbi.v3.core.Jdbi;
  * message sealed → call the provider, streaming → store the answer sealed (or, when the client or
  * the provider gives up midway, what had arrived, marked {@code partial} or {@code failed}) →
  * usage record. Nothing acknowledged is lost: the user's message is committed before the provider
- * is called.
+ * is called. A turn the disclosure gate refuses (P14, P36) is refused on admission, before anything
+ * is stored or sent.
  */
 public final class ChatService {
   private static final Set<String> CHOICES = Set.of("a", "b", "tie", "both_bad");
@@ -113,11 +115,12 @@ public final class ChatService {
   private final boolean blindComparisons;
   private final PiiShield shield;
   private final ShieldPolicy shieldPolicy;
+  private final ModelProviderFlows disclosures;
   private final Clock clock;
 
   public ChatService(Jdbi jdbi, Conversations conversations, ModelCatalog catalog, TokenCounter tokens, RateLimiter limiter,
       UsageLedger usage, AnonymousEvents analytics, DecisionEvent.Listener decisions, ExecutorService compareExecutor,
-      boolean blindComparisons, PiiShield shield, ShieldPolicy shieldPolicy, Clock clock) {
+      boolean blindComparisons, PiiShield shield, ShieldPolicy shieldPolicy, ModelProviderFlows disclosures, Clock clock) {
     this.jdbi = jdbi;
     this.conversations = conversations;
     this.catalog = catalog;
@@ -130,6 +133,7 @@ public final class ChatService {
     this.blindComparisons = blindComparisons;
     this.shield = shield;
     this.shieldPolicy = shieldPolicy;
+    this.disclosures = disclosures;
     this.clock = clock;
   }
 
@@ -475,13 +479,21 @@ public final class ChatService {
 
   private RateLimiter.Admission admit(Caller caller, String model, ModelProvider provider, List<ChatMessage> context, Options options) {
     long estimate = tokens.countPrompt(context) + (options.maxTokens() == null ? 0 : Math.min(options.maxTokens(), 4096));
+    RateLimiter.Admission admission;
     try {
-      return limiter.admit(caller.subject(), caller.apiKeyId(), estimate);
+      admission = limiter.admit(caller.subject(), caller.apiKeyId(), estimate);
     } catch (Problem e) {
       usage.record(new UsageRecord(caller.subject(), caller.apiKeyId(), caller.endpoint(), model, provider.description().name(),
           0, 0, 0, 0, 0, null, "rate_limited", clock.instant(), null, null));
       throw e;
     }
+    try {
+      disclosures.beforeCall(caller.subject(), provider.description());
+    } catch (RuntimeException e) {
+      limiter.settle(admission, 0);
+      throw e;
+    }
+    return admission;
   }
 
   private TokenUsage usageOf(List<ChatMessage> context, Completion completion) {

@@ -65,18 +65,46 @@ public final class DisclosureGate {
    *     {@code sensitive_data_limited}; UNPROCESSABLE {@code transfer_not_permitted}
    */
   public Processor check(Handle h, Flow flow) {
-    Processor processor = registry.find(flow.processor()).orElseThrow(() -> forbidden("unregistered_flow",
-        "processor '" + flow.processor() + "' is not in the processor registry; nothing was sent"));
-    if (!processor.covers(flow.purpose(), flow.category())) {
-      throw forbidden("unregistered_flow", "processor '" + processor.name() + "' is not registered for purpose '"
-          + flow.purpose() + "' and data category '" + flow.category() + "'; nothing was sent");
-    }
+    Processor processor = requireRegistered(flow.processor(), flow.purpose(), flow.category());
     if (flow.subjectId() != null) {
       checkSettings(settings.get(flow.subjectId()), flow);
       checkTransfer(h == null ? regions.region(flow.subjectId()) : regions.region(h, flow.subjectId()), processor);
     }
     log.record(h, flow);
     return processor;
+  }
+
+  /**
+   * As {@link #check(Flow)} for exports that go on without a subject the gate refuses: a refusal
+   * that concerns only this subject (their settings or region) returns false and logs nothing. An
+   * unregistered flow still throws, since it refuses every subject alike.
+   *
+   * @return whether the flow may go (and was logged)
+   */
+  public boolean passes(Flow flow) {
+    requireRegistered(flow.processor(), flow.purpose(), flow.category());
+    try {
+      check(flow);
+      return true;
+    } catch (Problem refusedForThisSubject) {
+      return false;
+    }
+  }
+
+  /**
+   * Whether the registry names {@code processor} for this purpose and category, without checking
+   * or logging a flow: for start-up bindings and for exports that must refuse before writing.
+   *
+   * @throws Problem FORBIDDEN {@code unregistered_flow}
+   */
+  public Processor requireRegistered(String processor, String purpose, String category) {
+    Processor found = registry.find(processor).orElseThrow(() -> forbidden("unregistered_flow",
+        "processor '" + processor + "' is not in the processor registry; nothing was sent"));
+    if (!found.covers(purpose, category)) {
+      throw forbidden("unregistered_flow", "processor '" + found.name() + "' is not registered for purpose '"
+          + purpose + "' and data category '" + category + "'; nothing was sent");
+    }
+    return found;
   }
 
   private static void checkSettings(Settings s, Flow flow) {

@@ -11,12 +11,17 @@ import java.util.regex.Pattern;
  */
 public record Processor(String name, Set<String> purposes, Set<String> categories, String country,
     TransferMechanism transferMechanism, boolean baa) {
-  static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
+  /**
+   * Names as policy files write them ("AI model providers", "Stripe"): letters, digits, spaces and
+   * a little punctuation, at most 100 characters, no space at either end.
+   */
+  static final Pattern NAME = Pattern.compile("[\\p{L}\\p{N}](?:[\\p{L}\\p{N} ._&'()+,/-]{0,98}[\\p{L}\\p{N}._)-])?");
   static final Pattern TERM = Pattern.compile("[a-z][a-z0-9_]{0,63}");
 
   public Processor {
     if (name == null || !NAME.matcher(name).matches()) {
-      throw new IllegalArgumentException("processor name must be 1 to 100 letters, digits, '.', '_' or '-' (got '" + name + "')");
+      throw new IllegalArgumentException("processor name must be 1 to 100 letters, digits, spaces or . _ & ' ( ) + , / -,"
+          + " without a space at either end (got '" + name + "')");
     }
     purposes = terms(name, "purposes", purposes);
     categories = terms(name, "categories", categories);

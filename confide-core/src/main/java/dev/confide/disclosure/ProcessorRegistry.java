@@ -1,5 +1,7 @@
 package dev.confide.disclosure;
 
+import dev.confide.policy.Policy;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +20,22 @@ public final class ProcessorRegistry {
       }
     }
     this.byName = Map.copyOf(map);
+  }
+
+  /**
+   * The registry the policy file describes: each processor with the purposes of its kind ({@link
+   * Purposes#forKind}), its data categories, country, transfer safeguard and BAA.
+   *
+   * @throws IllegalArgumentException naming the processor, when its entry cannot be registered
+   *     (e.g. a name the disclosure log cannot hold, or no data categories)
+   */
+  public static ProcessorRegistry fromPolicy(Policy policy) {
+    List<Processor> processors = new ArrayList<>();
+    for (Policy.Processor p : policy.processors()) {
+      processors.add(new Processor(p.name(), Purposes.forKind(p.kind(), policy.training().usesContent()),
+          java.util.Set.copyOf(p.categories()), p.country(), TransferMechanism.parse(p.transferMechanism().id()), p.baa()));
+    }
+    return new ProcessorRegistry(processors);
   }
 
   public Optional<Processor> find(String name) {

@@ -7,9 +7,9 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * Each subject's data region (P36): {@code EU} or an ISO country code, set at sign-up or by staff.
- * An account without one is in the deployment's default region, so changing the default in the
- * configuration moves every subject who never had a region of their own.
+ * Each subject's data region (P36): {@code EU} or an ISO country code, set at sign-up, corrected by
+ * the subject or set by staff. An account without one is in the deployment's default region, so
+ * changing the default in the configuration moves every subject who never had a region of their own.
  */
 public final class SubjectRegions {
   private final Jdbi jdbi;
@@ -38,18 +38,26 @@ public final class SubjectRegions {
   }
 
   /**
+   * A region as a subject or staff member gives it: {@code EU} or a country code, any case.
+   *
+   * @throws Problem {@code invalid_region} for anything else
+   */
+  public static String parse(String region) {
+    try {
+      return Regions.region(region);
+    } catch (IllegalArgumentException e) {
+      throw Problem.invalid("invalid_region", "region must be EU or an ISO 3166-1 alpha-2 country code");
+    }
+  }
+
+  /**
    * Sets the subject's region (at sign-up, or by staff).
    *
    * @throws Problem {@code invalid_region} for anything but {@code EU} or a country code;
    *     {@code not_found} for an unknown subject
    */
   public void set(UUID subject, String region) {
-    String value;
-    try {
-      value = Regions.region(region);
-    } catch (IllegalArgumentException e) {
-      throw Problem.invalid("invalid_region", "region must be EU or an ISO 3166-1 alpha-2 country code");
-    }
+    String value = parse(region);
     int updated = jdbi.withHandle(h -> h.createUpdate("UPDATE accounts SET data_region = :r WHERE subject_id = :s")
         .bind("r", value).bind("s", subject).execute());
     if (updated == 0) {

@@ -12,6 +12,8 @@ import dev.confide.chat.Page;
 import dev.confide.consent.SubjectSettings;
 import dev.confide.crypto.FieldRef;
 import dev.confide.crypto.SubjectKeys;
+import dev.confide.disclosure.LegalDisclosures;
+import dev.confide.disclosure.SubjectRegions;
 import dev.confide.identity.AccessLog;
 import dev.confide.identity.Accounts;
 import dev.confide.identity.Profile;
@@ -30,7 +32,9 @@ import org.jdbi.v3.core.Jdbi;
 /**
  * Everything held about a subject (P23), as one portable archive (P27): {@code report.json} with
  * all of it, and CSV files for the tabular parts. Includes every message version and rating, and a
- * note on anonymized decision data, which exists but cannot be tied back to anyone.
+ * note on anonymized decision data, which exists but cannot be tied back to anyone. Lists the
+ * subject's data region (P36) and the disclosures about them made because the law required it,
+ * except those under a legal hold still in force (P16).
  */
 public final class AccessReport {
   private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
@@ -44,9 +48,12 @@ public final class AccessReport {
   private final AccessLog accessLog;
   private final SubjectKeys subjectKeys;
   private final SupportTickets tickets;
+  private final SubjectRegions regions;
+  private final LegalDisclosures legalDisclosures;
 
   public AccessReport(Jdbi jdbi, Accounts accounts, SubjectSettings settings, ProviderConsents consents,
-      Conversations conversations, AccessLog accessLog, SubjectKeys subjectKeys, SupportTickets tickets) {
+      Conversations conversations, AccessLog accessLog, SubjectKeys subjectKeys, SupportTickets tickets,
+      SubjectRegions regions, LegalDisclosures legalDisclosures) {
     this.jdbi = jdbi;
     this.accounts = accounts;
     this.settings = settings;
@@ -55,6 +62,8 @@ public final class AccessReport {
     this.accessLog = accessLog;
     this.subjectKeys = subjectKeys;
     this.tickets = tickets;
+    this.regions = regions;
+    this.legalDisclosures = legalDisclosures;
   }
 
   /** The archive as zip bytes. */
@@ -62,6 +71,7 @@ public final class AccessReport {
     ObjectNode report = JSON.createObjectNode();
     Profile profile = accounts.profile(subject).orElseThrow(() -> dev.confide.problem.Problem.notFound("no such account"));
     report.set("account", JSON.valueToTree(profile));
+    report.put("dataRegion", regions.region(subject));
     report.set("settings", JSON.valueToTree(settings.get(subject)));
     report.set("consentHistory", JSON.valueToTree(settings.ledger(subject)));
     report.set("providerConsents", JSON.valueToTree(consents.current(subject).values()));
@@ -96,6 +106,7 @@ public final class AccessReport {
             SELECT id, request_type, status, jurisdiction, received_at, due_at, completed_at
             FROM privacy_requests WHERE subject_id = :s ORDER BY received_at""").bind("s", subject).mapToMap().list());
     report.set("privacyRequests", JSON.valueToTree(requests));
+    report.set("legalDisclosures", JSON.valueToTree(legalDisclosures.forSubject(subject)));
     report.put("decisionData", "When you chose between two compared answers with data collection on, the conversation up to"
         + " that choice was stored with personal data removed, the day only, the two models and your choice, and with no link"
         + " to you. Because nothing ties it to you, it cannot be found, exported or deleted as yours.");

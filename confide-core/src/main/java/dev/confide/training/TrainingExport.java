@@ -13,6 +13,9 @@ import dev.confide.chat.ConversationView;
 import dev.confide.chat.Conversations;
 import dev.confide.chat.Page;
 import dev.confide.consent.SubjectSettings;
+import dev.confide.disclosure.DisclosureGate;
+import dev.confide.disclosure.Flow;
+import dev.confide.disclosure.Purposes;
 import dev.confide.identity.Accounts;
 import dev.confide.pii.PiiDetector;
 import dev.confide.pii.Pseudonymizer;
@@ -40,6 +43,12 @@ import org.jdbi.v3.core.Jdbi;
  *   <li>No subject or conversation ids: each export draws fresh random pseudonyms.
  *   <li>The summary's counts carry DP noise (P13); the budget is checked before anything is written
  *       and a release it cannot pay for is refused.
+ *   <li>The export goes to the processor that trains models, through the disclosure gate (P14,
+ *       P36): one flow of chat history per subject, counting their conversations. An export the
+ *       registry does not allow (no processor, or one not registered for training — the policy
+ *       does not use content for training) is refused before anything is written; a subject the
+ *       gate refuses, e.g. in the EU/EEA with a processor outside it without a safeguard, is left
+ *       out.
  * </ul>
  */
 public final class TrainingExport {
@@ -47,6 +56,8 @@ public final class TrainingExport {
   private static final int STATISTICS = 3;
   private static final int MAX_CONVERSATIONS_PER_SUBJECT = 200;
   private static final int MAX_MESSAGES_PER_SUBJECT = 5_000;
+  /** What the export carries: conversations, pseudonymized. */
+  public static final String CATEGORY = "chat_history";
   private static final Set<String> ROLES = Set.of("system", "user", "assistant");
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -57,13 +68,16 @@ public final class TrainingExport {
   private final PiiDetector detector;
   private final PrivacyBudget budget;
   private final Epsilon totalBudget;
+  private final DisclosureGate gate;
+  private final String processor;
   private final SecureRandom random = new SecureRandom();
 
   /** What an export wrote: noisy counts (safe to publish) and the ε each count cost. */
   public record Summary(long subjects, long conversations, long messages, Epsilon epsilonPerCount) {}
 
+  /** @param processor the processor receiving the export; null when the policy names none (every export is refused) */
   public TrainingExport(Jdbi jdbi, Conversations conversations, SubjectSettings settings, Accounts accounts,
-      PiiDetector detector, PrivacyBudget budget, Epsilon totalBudget) {
+      PiiDetector detector, PrivacyBudget budget, Epsilon totalBudget, DisclosureGate gate, String processor) {
     this.jdbi = jdbi;
     this.conversations = conversations;
     this.settings = settings;
@@ -71,15 +85,23 @@ public final class TrainingExport {
     this.detector = detector;
     this.budget = budget;
     this.totalBudget = totalBudget;
+    this.gate = gate;
+    this.processor = processor;
   }
 
   /**
    * Writes the export to {@code out} and returns its summary.
    *
-   * @throws Problem {@code privacy_budget_exhausted} before writing anything when the summary's
-   *     counts cannot be paid for
+   * @throws Problem {@code unregistered_flow} or {@code privacy_budget_exhausted} before writing
+   *     anything, when no processor may receive training data or the summary's counts cannot be
+   *     paid for
    */
   public Summary export(Writer out, Epsilon epsilonPerCount) throws IOException {
+    if (processor == null) {
+      throw new Problem(Problem.Kind.FORBIDDEN, "unregistered_flow",
+          "no processor receives training data: set training.processor to one the policy registers for training");
+    }
+    gate.requireRegistered(processor, Purposes.TRAINING, CATEGORY);
     try {
       budget.define(BUDGET_PURPOSE, totalBudget);
     } catch (IllegalStateException e) {
@@ -99,24 +121,29 @@ public final class TrainingExport {
         continue;
       }
       String pseudonym = "s_" + randomHex(8);
-      boolean any = false;
+      List<Line> lines = new ArrayList<>();
       String cursor = null;
       do {
         Page<ConversationSummary> page = conversations.list(subject, 100, cursor);
         for (ConversationSummary summary : page.items()) {
-          int written = writeConversation(out, subject, summary.id(), pseudonym);
-          if (written > 0) {
-            any = true;
-            conversationRows.add(new SubjectRow(pseudonym, 1));
-            for (int i = 0; i < written; i++) {
-              messageRows.add(new SubjectRow(pseudonym, 1));
-            }
+          Line line = conversationLine(subject, summary.id(), pseudonym);
+          if (line != null) {
+            lines.add(line);
           }
         }
         cursor = page.nextCursor();
       } while (cursor != null);
-      if (any) {
-        subjectRows.add(new SubjectRow(pseudonym, 1));
+      if (lines.isEmpty() || !gate.passes(Flow.of(processor, Purposes.TRAINING, CATEGORY, subject, lines.size()))) {
+        continue;
+      }
+      subjectRows.add(new SubjectRow(pseudonym, 1));
+      for (Line line : lines) {
+        out.write(line.json());
+        out.write('\n');
+        conversationRows.add(new SubjectRow(pseudonym, 1));
+        for (int i = 0; i < line.messages(); i++) {
+          messageRows.add(new SubjectRow(pseudonym, 1));
+        }
       }
     }
     out.flush();
@@ -140,7 +167,11 @@ public final class TrainingExport {
         epsilonPerCount);
   }
 
-  private int writeConversation(Writer out, UUID subject, UUID conversation, String subjectPseudonym) throws IOException {
+  /** One conversation's JSON line and how many messages it holds. */
+  private record Line(String json, int messages) {}
+
+  /** The conversation as a line of the export, or null when it has no complete message to export. */
+  private Line conversationLine(UUID subject, UUID conversation, String subjectPseudonym) throws IOException {
     ConversationView view = conversations.view(subject, conversation);
     Pseudonymizer pseudonyms = new Pseudonymizer();
     ObjectNode line = JSON.createObjectNode().put("subject", subjectPseudonym).put("conversation", "c_" + randomHex(8));
@@ -152,12 +183,7 @@ public final class TrainingExport {
       String content = turn.message().content();
       messages.addObject().put("role", turn.message().role()).put("content", pseudonyms.pseudonymize(content, detector.detect(content)));
     }
-    if (messages.isEmpty()) {
-      return 0;
-    }
-    out.write(JSON.writeValueAsString(line));
-    out.write('\n');
-    return messages.size();
+    return messages.isEmpty() ? null : new Line(JSON.writeValueAsString(line), messages.size());
   }
 
   private List<UUID> subjects() {

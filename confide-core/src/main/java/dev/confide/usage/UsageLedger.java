@@ -7,8 +7,11 @@ import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.jdbi.v3.core.Jdbi;
 
@@ -79,16 +82,26 @@ public final class UsageLedger {
    * (P41). Subjects appear under a keyed pseudonym, stable across periods, never their id.
    */
   public List<BillingLine> billing(YearMonth period) {
+    return billingBySubject(period).values().stream().flatMap(List::stream).toList();
+  }
+
+  /** As {@link #billing}, grouped by subject id (in id order), for gating each subject's flow. */
+  public Map<UUID, List<BillingLine>> billingBySubject(YearMonth period) {
     Instant from = period.atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
     Instant to = period.plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
-    return jdbi.withHandle(h -> h.createQuery("""
+    Map<UUID, List<BillingLine>> bySubject = new LinkedHashMap<>();
+    jdbi.useHandle(h -> h.createQuery("""
             SELECT subject_id, model, COUNT(*), SUM(prompt_tokens), SUM(completion_tokens)
             FROM usage_records WHERE created_at >= :from AND created_at < :to AND status = 'ok'
             GROUP BY subject_id, model ORDER BY subject_id, model""")
         .bind("from", from).bind("to", to)
-        .map((rs, ctx) -> new BillingLine(pseudonym(rs.getObject(1, UUID.class)), rs.getString(2), rs.getLong(3),
-            rs.getLong(4), rs.getLong(5)))
-        .list());
+        .map((rs, ctx) -> {
+          UUID subject = rs.getObject(1, UUID.class);
+          return Map.entry(subject, new BillingLine(pseudonym(subject), rs.getString(2), rs.getLong(3), rs.getLong(4),
+              rs.getLong(5)));
+        })
+        .forEach(e -> bySubject.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue())));
+    return bySubject;
   }
 
   /** The billing pseudonym of a subject (so an operator can answer "what is my bill" for one user). */

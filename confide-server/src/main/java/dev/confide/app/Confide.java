@@ -117,6 +117,13 @@ public final class Confide implements AutoCloseable {
   public final dev.confide.disclosure.SubjectRegions regions;
   public final dev.confide.disclosure.DisclosureLog disclosureLog;
   public final dev.confide.disclosure.LegalDisclosures legalDisclosures;
+  /** The policy's processors and which one each outbound channel sends to (P14). */
+  public final OutboundProcessors processors;
+  /** Every outbound flow passes here (P14, P36). */
+  public final dev.confide.disclosure.DisclosureGate disclosureGate;
+  /** Thumbs per model with differential privacy (P06, P13). */
+  public final dev.confide.analytics.ThumbsStatistics thumbs;
+  public final dev.confide.usage.BillingExport billing;
   public final dev.confide.notify.Outbox outbox;
   public final dev.confide.notify.MailDispatcher mailDispatcher;
   public final dev.confide.notify.Notices notices;
@@ -141,6 +148,7 @@ public final class Confide implements AutoCloseable {
           + ") is longer than the policy's deletion window (" + policy.retention().deletionWindowDays()
           + " days): erased data would outlive the promise");
     }
+    this.processors = OutboundProcessors.bind(policy, config);
     Path dataDir = ensureDataDir(config.dataPath());
     this.database = Database.open(databaseSettings(config, dataDir));
     try {
@@ -204,12 +212,14 @@ public final class Confide implements AutoCloseable {
       this.regions = new dev.confide.disclosure.SubjectRegions(jdbi, config.defaultDataRegion());
       this.disclosureLog = new dev.confide.disclosure.DisclosureLog(jdbi, clock);
       this.legalDisclosures = new dev.confide.disclosure.LegalDisclosures(jdbi, clock);
+      this.disclosureGate = new dev.confide.disclosure.DisclosureGate(processors.registry(), settings, regions, disclosureLog);
       this.decisionData = new DecisionData(jdbi, settings, piiDetector);
       var recipients = new dev.confide.identity.MailRecipients(subjectKeys);
       this.outbox = new dev.confide.notify.Outbox(jdbi, subjectKeys, recipients, settings, new dev.confide.notify.MailTemplates(
           java.util.Map.of("service", config.mail().serviceName(), "privacyUrl", config.mail().publicUrl() + "/privacy",
               "contact", config.mail().from())), clock);
-      dev.confide.notify.MailTransport transport = mailTransport(config, dataDir);
+      dev.confide.notify.MailTransport transport = processors.mailRelay() == null ? mailTransport(config, dataDir)
+          : new dev.confide.disclosure.GatedMailTransport(mailTransport(config, dataDir), disclosureGate, processors.mailRelay());
       this.mailDispatcher = new dev.confide.notify.MailDispatcher(jdbi, subjectKeys, transport,
           dev.confide.notify.MailDispatcher.Settings.defaults(), clock);
       this.notices = new dev.confide.notify.Notices(jdbi, subjectKeys, clock);
@@ -223,7 +233,7 @@ public final class Confide implements AutoCloseable {
           new IncidentMail(notices, outbox), clock);
       this.tickets = new SupportTickets(jdbi, subjectKeys, clock);
       this.privacyRequests = new PrivacyRequests(jdbi, settings, new AccessReport(jdbi, accounts, settings,
-          providerConsents.consents(), conversations, accessLog, subjectKeys, tickets), erasure, subjectKeys, keys.receiptSigner(),
+          providerConsents.consents(), conversations, accessLog, subjectKeys, tickets, regions, legalDisclosures), erasure, subjectKeys, keys.receiptSigner(),
           deadlines(policy), clock);
       this.retention = new RetentionSweeps(jdbi, settingsDefaults, new RetentionSweeps.Periods(
           Duration.ofDays(policy.retention().usageDays()), Duration.ofDays(policy.retention().accessLogDays()),
@@ -231,12 +241,17 @@ public final class Confide implements AutoCloseable {
           config.retention().batchSize(), clock);
       this.privacyBudget = new PrivacyBudget(jdbi, clock);
       this.trainingExport = new TrainingExport(jdbi, conversations, settings, accounts, piiDetector, privacyBudget,
-          Epsilon.of(config.training().summaryEpsilonBudget()));
+          Epsilon.of(config.training().summaryEpsilonBudget()), disclosureGate, processors.training());
+      this.thumbs = new dev.confide.analytics.ThumbsStatistics(jdbi, settings, privacyBudget,
+          Epsilon.of(config.analytics().thumbsEpsilonBudget()), config.analytics().thumbsMaxPerSubject(),
+          new java.security.SecureRandom());
+      this.billing = new dev.confide.usage.BillingExport(usage, disclosureGate);
       this.chat = new ChatService(jdbi, conversations, models, new TokenCounter(), rateLimiter,
           usage, analytics, event -> {
             decisionData.onDecision(event);
             hooks.decisionListener().onDecision(event);
-          }, compareExecutor, config.comparisons().blind(), shield, providerConsents, clock);
+          }, compareExecutor, config.comparisons().blind(), shield, providerConsents,
+          new dev.confide.disclosure.ModelProviderFlows(disclosureGate, processors.modelProviders()), clock);
     } catch (GeneralSecurityException | RuntimeException e) {
       database.close();
       throw e instanceof RuntimeException r ? r : new IllegalStateException("root key unusable: " + e.getMessage(), e);

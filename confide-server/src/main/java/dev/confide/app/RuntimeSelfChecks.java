@@ -4,7 +4,6 @@ import dev.confide.audit.AuditVerification;
 import dev.confide.config.ConfideConfig;
 import dev.confide.notify.MailDispatcher;
 import dev.confide.pii.EntityTypes;
-import dev.confide.policy.Policy;
 import dev.confide.policy.PolicyVerifier;
 import dev.confide.policy.SelfChecks;
 import dev.confide.retention.RetentionSweeps;
@@ -167,20 +166,19 @@ public final class RuntimeSelfChecks implements SelfChecks {
    * one named like it or listing it among its examples, else a processor that stands for model
    * providers in general. A provider said to have a BAA must match a processor the policy says has one.
    */
+  /**
+   * Start-up refuses a provider bound to no registered processor ({@link OutboundProcessors}), so
+   * what is left to see is a provider claiming a BAA its processor in the policy does not have.
+   */
   private Result processorsRegistered() {
-    List<Policy.Processor> modelProcessors = confide.policy.processors().stream()
-        .filter(p -> p.kind() == Policy.ProcessorKind.MODEL_PROVIDER).toList();
     List<String> unmatched = new ArrayList<>();
     for (ConfideConfig.Provider provider : confide.config.providers()) {
-      Optional<Policy.Processor> match = modelProcessors.stream()
-          .filter(p -> p.name().equalsIgnoreCase(provider.name())
-              || p.examples().stream().anyMatch(e -> e.equalsIgnoreCase(provider.name())))
-          .findFirst()
-          .or(() -> modelProcessors.stream().filter(p -> p.examples().isEmpty()).findFirst());
-      if (match.isEmpty()) {
+      Optional<dev.confide.disclosure.Processor> processor =
+          confide.processors.registry().find(confide.processors.modelProviders().get(provider.name()));
+      if (processor.isEmpty()) {
         unmatched.add(provider.name() + " matches no model_provider processor");
-      } else if (provider.baa() && !match.get().baa()) {
-        unmatched.add(provider.name() + " is configured with a BAA but the policy's '" + match.get().name() + "' has none");
+      } else if (provider.baa() && !processor.get().baa()) {
+        unmatched.add(provider.name() + " is configured with a BAA but the policy's '" + processor.get().name() + "' has none");
       }
     }
     if (!unmatched.isEmpty()) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.confide.app.Confide;
 import dev.confide.problem.Problem;
+import dev.confide.usage.BillingExport;
 import dev.confide.usage.UsageLedger;
 import java.io.PrintWriter;
 import java.time.YearMonth;
@@ -26,7 +27,8 @@ final class UsageCommand extends CommandGroup {
 
   @Command(name = "export", mixinStandardHelpOptions = true,
       description = "Per-subject usage totals for one month (UTC), for an external payment processor's metered billing."
-          + " Subjects appear under a stable pseudonym, never their id.")
+          + " Subjects appear under a stable pseudonym, never their id. Each subject's lines pass the disclosure gate;"
+          + " subjects it refuses are withheld and counted on standard error.")
   static final class Export implements Callable<Integer> {
     @ParentCommand
     UsageCommand usage;
@@ -39,6 +41,10 @@ final class UsageCommand extends CommandGroup {
 
     @Option(names = "--format", defaultValue = "csv", paramLabel = "csv|json", description = "Output format (default: csv).")
     String format;
+
+    @Option(names = "--processor", paramLabel = "NAME",
+        description = "The policy's payment processor receiving the export (default: the policy's only one).")
+    String processor;
 
     @Override
     public Integer call() throws Exception {
@@ -53,7 +59,14 @@ final class UsageCommand extends CommandGroup {
       }
       PrintWriter out = spec.commandLine().getOut();
       try (Confide confide = usage.parent.openEngine()) {
-        List<UsageLedger.BillingLine> lines = confide.usage.billing(month);
+        BillingExport.Result export = confide.billing.export(month, confide.processors.billing(processor));
+        List<UsageLedger.BillingLine> lines = export.lines();
+        if (export.withheldSubjects() > 0) {
+          PrintWriter err = spec.commandLine().getErr();
+          err.println("withheld: " + export.withheldSubjects() + " subject(s) the disclosure gate refused (data region"
+              + " and the processor's transfer safeguard)");
+          err.flush();
+        }
         if (format.equals("csv")) {
           out.println("period,subject,model,requests,prompt_tokens,completion_tokens,total_tokens");
           for (UsageLedger.BillingLine l : lines) {
@@ -63,6 +76,7 @@ final class UsageCommand extends CommandGroup {
         } else {
           Map<String, Object> body = new LinkedHashMap<>();
           body.put("period", month.toString());
+          body.put("withheldSubjects", export.withheldSubjects());
           body.put("lines", lines.stream().map(l -> {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("subject", l.subject());

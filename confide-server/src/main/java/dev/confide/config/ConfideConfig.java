@@ -24,7 +24,8 @@ public record ConfideConfig(
     Staff staff,
     Mail mail,
     String policy,
-    String defaultDataRegion) {
+    String defaultDataRegion,
+    Analytics analytics) {
 
   /**
    * Outgoing mail. With no SMTP host, mail is written as .eml files under {@code outboxDir}
@@ -32,7 +33,11 @@ public record ConfideConfig(
    */
   public record Mail(String from, String outboxDir, String serviceName, String publicUrl, Smtp smtp) {}
 
-  public record Smtp(String host, int port, String security, String username, String passwordEnv) {}
+  /**
+   * An SMTP relay. {@code processor} is the policy processor (kind email) the relay is; unset: the
+   * policy's only email processor. Mail to files under {@code outboxDir} leaves nothing to a processor.
+   */
+  public record Smtp(String host, int port, String security, String username, String passwordEnv, String processor) {}
 
   /** Staff sessions last this many hours; break-glass grants need a privacy officer's approval when set. */
   public record Staff(int sessionHours, boolean grantApproval) {}
@@ -40,15 +45,28 @@ public record ConfideConfig(
   /** Sweeps delete in batches and run this often; how long things are kept comes from the policy file. */
   public record Retention(int batchSize, int runEveryMinutes) {}
 
-  /** The training export: the total ε its published counts may ever spend, and ε per count. */
-  public record Training(String summaryEpsilonBudget, String epsilonPerCount) {}
+  /**
+   * The training export: the total ε its published counts may ever spend, ε per count, and the
+   * policy processor receiving it (unset: the policy's only model provider).
+   */
+  public record Training(String summaryEpsilonBudget, String epsilonPerCount, String processor) {}
+
+  /**
+   * Differentially private thumbs statistics per model (P06, P13): the total ε all releases may
+   * ever spend, the ε of one release, and how many ratings of one subject count at most.
+   */
+  public record Analytics(String thumbsEpsilonBudget, String thumbsEpsilonPerRelease, int thumbsMaxPerSubject) {}
 
   /** The PII shield: detection that takes longer than this refuses the request (fail closed). */
   public record Pii(int shieldTimeoutMs) {}
 
-  /** An OpenAI-compatible upstream. The API key is read from the environment variable {@code apiKeyEnv}. */
+  /**
+   * An OpenAI-compatible upstream. The API key is read from the environment variable {@code
+   * apiKeyEnv}. {@code processor} is the policy processor (kind model_provider) it is; unset: the
+   * policy's only model provider.
+   */
   public record Provider(String name, String type, String baseUrl, String apiKeyEnv, List<String> models, String country,
-      boolean baa, String shield, int connectTimeoutMs, int readTimeoutMs) {}
+      boolean baa, String shield, int connectTimeoutMs, int readTimeoutMs, String processor) {}
 
   public record BuiltinModels(boolean enabled, int delayMsPerWord) {}
 
@@ -84,7 +102,7 @@ public record ConfideConfig(
   /** The same configuration listening on another port. */
   public ConfideConfig withPort(int port) {
     return new ConfideConfig(dataDir, new Server(server.host(), port, server.maxBodyBytes(), server.secureCookies(), server.tls()),
-        database, keys, sessions, passwords, loginLimits, ageGate, providers, builtinModels, rateLimits, redis, comparisons, gateway, pii, training, retention, staff, mail, policy, defaultDataRegion);
+        database, keys, sessions, passwords, loginLimits, ageGate, providers, builtinModels, rateLimits, redis, comparisons, gateway, pii, training, retention, staff, mail, policy, defaultDataRegion, analytics);
   }
 
   public java.nio.file.Path dataPath() {

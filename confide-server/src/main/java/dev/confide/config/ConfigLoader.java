@@ -97,8 +97,10 @@ public final class ConfigLoader {
         if (p.has("shield") && p.get("shield").isBoolean() && !p.get("shield").booleanValue()) {
           p.put("shield", "off");
         }
-        if (!p.has("apiKeyEnv")) {
-          p.putNull("apiKeyEnv");
+        for (String nullable : List.of("apiKeyEnv", "processor")) {
+          if (!p.has(nullable)) {
+            p.putNull(nullable);
+          }
         }
         defaults.forEach((key, value) -> {
           if (!p.has(key)) {
@@ -333,21 +335,33 @@ public final class ConfigLoader {
     require(problems, c.gateway().maxPromptChars() >= 1000, "gateway.maxPromptChars: must be at least 1000");
     require(problems, c.gateway().compareThreads() >= 2, "gateway.compareThreads: must be at least 2");
     require(problems, c.policy() != null && !c.policy().isBlank(), "policy: name a preset (infuzu, lumis) or a policy file");
-    require(problems, c.defaultDataRegion() != null && java.util.Set.of("EU", "US").contains(c.defaultDataRegion()),
-        "defaultDataRegion: must be EU or US");
+    require(problems, isRegion(c.defaultDataRegion()), "defaultDataRegion: must be EU or an ISO 3166-1 alpha-2 country code such as US");
     for (var e : java.util.Map.of("training.summaryEpsilonBudget", String.valueOf(c.training().summaryEpsilonBudget()),
-        "training.epsilonPerCount", String.valueOf(c.training().epsilonPerCount())).entrySet()) {
+        "training.epsilonPerCount", String.valueOf(c.training().epsilonPerCount()),
+        "analytics.thumbsEpsilonBudget", String.valueOf(c.analytics().thumbsEpsilonBudget()),
+        "analytics.thumbsEpsilonPerRelease", String.valueOf(c.analytics().thumbsEpsilonPerRelease())).entrySet()) {
       try {
         dev.confide.analytics.Epsilon.of(e.getValue());
       } catch (RuntimeException bad) {
         problems.add(e.getKey() + ": must be a positive decimal such as \"0.1\"");
       }
     }
+    require(problems, c.analytics().thumbsMaxPerSubject() >= 1 && c.analytics().thumbsMaxPerSubject() <= 1000,
+        "analytics.thumbsMaxPerSubject: must be between 1 and 1000");
     require(problems, c.retention().batchSize() >= 1, "retention.batchSize: must be at least 1");
     require(problems, c.retention().runEveryMinutes() >= 1, "retention.runEveryMinutes: must be at least 1");
     require(problems, c.pii().shieldTimeoutMs() >= 10 && c.pii().shieldTimeoutMs() <= 60_000,
         "pii.shieldTimeoutMs: must be between 10 and 60000");
     return problems;
+  }
+
+  /** Upper case only, as stored: {@code eu} would pass the parser but read as a typo here. */
+  private static boolean isRegion(String value) {
+    try {
+      return value != null && value.equals(dev.confide.disclosure.Regions.region(value));
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   private static void require(List<String> problems, boolean ok, String problem) {

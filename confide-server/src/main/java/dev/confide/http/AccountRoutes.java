@@ -1,6 +1,7 @@
 package dev.confide.http;
 
 import dev.confide.app.Confide;
+import dev.confide.disclosure.SubjectRegions;
 import dev.confide.identity.ApiKeys;
 import dev.confide.identity.Profile;
 import dev.confide.identity.ProfileChanges;
@@ -39,16 +40,22 @@ final class AccountRoutes {
     ctx.json(view(confide.accounts.profile(subject).orElseThrow(() -> Problem.notFound("no such account"))));
   }
 
+  /** P24 corrections, and of the data region (P36), which decides where the subject's data may go. */
   private void correct(Context ctx) {
     UUID subject = ConfideHttp.principal(ctx).subject();
-    JsonBody body = JsonBody.read(ctx, Set.of("name", "email", "company", "role", "preferences"));
+    JsonBody body = JsonBody.read(ctx, Set.of("name", "email", "company", "role", "preferences", "region"));
+    String region = body.has("region") ? SubjectRegions.parse(body.requiredString("region")) : null;
     ProfileChanges changes = new ProfileChanges(
         body.has("name") ? Optional.of(body.requiredString("name")) : Optional.empty(),
         body.has("email") ? Optional.of(body.requiredString("email")) : Optional.empty(),
         body.has("company") ? Optional.of(body.optionalString("company")) : Optional.empty(),
         body.has("role") ? Optional.of(body.optionalString("role")) : Optional.empty(),
         body.has("preferences") ? Optional.of(body.requiredObject("preferences")) : Optional.empty());
-    ctx.json(view(confide.accounts.correct(subject, changes)));
+    Profile corrected = confide.accounts.correct(subject, changes);
+    if (region != null) {
+      confide.regions.set(subject, region);
+    }
+    ctx.json(view(corrected));
   }
 
   /** P25: erases the caller's account at once and returns the signed receipt. */
@@ -101,7 +108,7 @@ final class AccountRoutes {
     ctx.status(204);
   }
 
-  private static Map<String, Object> view(Profile p) {
+  private Map<String, Object> view(Profile p) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("id", p.subjectId().toString());
     m.put("name", p.name());
@@ -109,6 +116,7 @@ final class AccountRoutes {
     m.put("company", p.company());
     m.put("role", p.role());
     m.put("preferences", p.preferences());
+    m.put("region", confide.regions.region(p.subjectId()));
     m.put("createdAt", p.createdAt());
     m.put("updatedAt", p.updatedAt());
     return m;

@@ -1,6 +1,7 @@
 package dev.confide.http;
 
 import dev.confide.app.Confide;
+import dev.confide.disclosure.SubjectRegions;
 import dev.confide.identity.NewAccount;
 import dev.confide.identity.Sessions;
 import dev.confide.problem.Problem;
@@ -34,14 +35,19 @@ final class AuthRoutes {
   }
 
   private void signUp(Context ctx) {
-    JsonBody body = JsonBody.read(ctx, Set.of("name", "email", "password", "birthDate"));
+    JsonBody body = JsonBody.read(ctx, Set.of("name", "email", "password", "birthDate", "region"));
     String name = body.requiredString("name");
     String email = body.requiredString("email");
     char[] password = body.requiredString("password").toCharArray();
     var birthDate = body.requiredDate("birthDate");
+    // P36: where the subject's data is governed; without one, the configured default applies.
+    String region = body.optionalString("region").map(SubjectRegions::parse).orElse(null);
     throttle(ctx, null);
     try {
       UUID subject = confide.accounts.signUp(new NewAccount(name, email, password, birthDate));
+      if (region != null) {
+        confide.regions.set(subject, region);
+      }
       confide.accessLog.record(subject, "signup", ctx.ip(), ctx.header("User-Agent"));
       ctx.status(201).json(openSession(ctx, subject));
     } finally {

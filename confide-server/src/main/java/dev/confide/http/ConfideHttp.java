@@ -116,6 +116,8 @@ public final class ConfideHttp implements AutoCloseable {
     new AdminRoutes(confide).register(c.routes);
     new NoticeRoutes(confide).register(c.routes);
     new GovernanceRoutes(confide).register(c.routes);
+    new DisclosureRoutes(confide).register(c.routes);
+    new AnalyticsRoutes(confide).register(c.routes);
     c.routes.after("/api/admin/*", this::auditStaffCall);
     new OpenAiRoutes(confide.chat, confide.models, config.gateway().maxPromptChars()).register(c.routes);
     new ChatRoutes(confide.chat, confide.usage, confide.clock).register(c.routes);

@@ -139,7 +139,13 @@ class AuthorizationMatrixTest {
       entry("GET /api/admin/incidents/{id}/report", Access.STAFF),
       entry("GET /api/admin/policy/verify", Access.STAFF),
       entry("GET /api/admin/policy/versions", Access.STAFF),
-      entry("POST /api/admin/policy/versions", Access.STAFF));
+      entry("POST /api/admin/policy/versions", Access.STAFF),
+      entry("GET /api/admin/disclosures", Access.STAFF),
+      entry("POST /api/admin/disclosures", Access.STAFF),
+      entry("PUT /api/admin/disclosures/{id}/hold", Access.STAFF),
+      entry("DELETE /api/admin/disclosures/{id}/hold", Access.STAFF),
+      entry("GET /api/admin/analytics/leaderboard", Access.STAFF),
+      entry("POST /api/admin/analytics/thumbs", Access.STAFF));
 
   private static final Set<HandlerType> METHODS = Set.of(HandlerType.GET, HandlerType.POST, HandlerType.PUT,
       HandlerType.PATCH, HandlerType.DELETE);

@@ -44,7 +44,8 @@ class DeletionCanaryTest {
     String message = "please remember my code word is cnry" + token;
     String ticket = "ticket text cnry" + token;
     List<String> canaries = List.of(token, email, name, "cnry" + token);
-    try (TestServer server = TestServer.start(backend, tmp)) {
+    // lumis: its policy uses content for training, so the training export runs (infuzu refuses it).
+    try (TestServer server = TestServer.start(backend, tmp, "policy: lumis\n", false)) {
       ApiClient victim = server.client();
       victim.signUp(name, email, GatewayTest.PASSWORD, "1990-01-01");
       String conversation = victim.post("/api/conversations", Map.of("content", message, "model", "builtin-echo"))

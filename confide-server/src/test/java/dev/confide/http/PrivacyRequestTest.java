@@ -138,14 +138,14 @@ class PrivacyRequestTest {
     }
   }
 
-  private static HttpResponse<byte[]> download(TestServer server, ApiClient client, String path) throws Exception {
+  static HttpResponse<byte[]> download(TestServer server, ApiClient client, String path) throws Exception {
     String cookie = client.cookies().getCookieStore().getCookies().stream().filter(c -> c.getName().equals("confide_session"))
         .findFirst().orElseThrow().toString();
     return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(server.baseUrl() + path)).header("Cookie", cookie).build(),
         HttpResponse.BodyHandlers.ofByteArray());
   }
 
-  private static Map<String, String> unzip(byte[] zip) throws Exception {
+  static Map<String, String> unzip(byte[] zip) throws Exception {
     Map<String, String> files = new HashMap<>();
     try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip))) {
       for (var e = in.getNextEntry(); e != null; e = in.getNextEntry()) {

@@ -28,6 +28,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 class TrainingExportTest {
   @TempDir Path tmp;
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** The lumis policy uses content for training: its model providers receive the export (P14). */
+  private static final String LUMIS = "policy: lumis\n";
 
   private record Person(String email, ApiClient client, UUID subject) {}
 
@@ -57,7 +59,7 @@ class TrainingExportTest {
   @ParameterizedTest
   @EnumSource(TestBackend.class)
   void onlySubjectsWhoAllowTrainingAreExportedPseudonymizedAndWithoutIds(TestBackend backend) throws Exception {
-    try (TestServer server = TestServer.start(backend, tmp)) {
+    try (TestServer server = TestServer.start(backend, tmp, LUMIS, false)) {
       Person willing = person(server, "willing");
       Person optedOut = person(server, "optedout");
       Person restricted = person(server, "restricted");
@@ -93,7 +95,8 @@ class TrainingExportTest {
   @ParameterizedTest
   @EnumSource(TestBackend.class)
   void theSummaryIsPaidFromThePrivacyBudgetAndRefusedOnceItIsSpent(TestBackend backend) throws Exception {
-    try (TestServer server = TestServer.start(backend, tmp, "training: {summaryEpsilonBudget: \"0.5\", epsilonPerCount: \"0.1\"}\n", false)) {
+    try (TestServer server = TestServer.start(backend, tmp,
+        LUMIS + "training: {summaryEpsilonBudget: \"0.5\", epsilonPerCount: \"0.1\"}\n", false)) {
       person(server, "counted");
       StringWriter first = new StringWriter();
       TrainingExport.Summary summary = server.confide.trainingExport.export(first, Epsilon.of("0.1"));
@@ -107,6 +110,34 @@ class TrainingExportTest {
           .isInstanceOfSatisfying(Problem.class, p -> assertThat(p.code()).isEqualTo("privacy_budget_exhausted"));
       assertThat(second.toString()).as("refused before anything was written").isEmpty();
       assertThat(server.confide.privacyBudget.releases(TrainingExport.BUDGET_PURPOSE)).hasSize(3);
+    }
+  }
+
+  @Tag("P14")
+  @Tag("P36")
+  @ParameterizedTest
+  @EnumSource(TestBackend.class)
+  void theExportGoesOnlyWhereTheRegistryAllowsOneFlowPerSubject(TestBackend backend) throws Exception {
+    try (TestServer server = TestServer.start(backend, tmp)) {
+      person(server, "infuzu");
+      StringWriter out = new StringWriter();
+      assertThatThrownBy(() -> server.confide.trainingExport.export(out, Epsilon.of("0.1")))
+          .as("infuzu never uses content for training: no processor is registered for it")
+          .isInstanceOfSatisfying(Problem.class, p -> {
+            assertThat(p.code()).isEqualTo("unregistered_flow");
+            assertThat(p.getMessage()).contains("'AI model providers'").contains("'training'");
+          });
+      assertThat(out.toString()).isEmpty();
+      assertThat(server.confide.privacyBudget.releases(TrainingExport.BUDGET_PURPOSE)).as("nothing charged").isEmpty();
+    }
+    try (TestServer server = TestServer.start(backend, tmp.resolve("lumis"), LUMIS, false)) {
+      Person first = person(server, "first");
+      first.client().post("/api/conversations", Map.of("content", "a second conversation", "model", "builtin-echo"));
+      person(server, "second");
+      assertThat(export(server)).hasSize(3);
+      assertThat(server.confide.disclosureLog.log(dev.confide.disclosure.DisclosureLog.Filter.all()))
+          .extracting(e -> e.processor() + "/" + e.purpose() + "/" + e.category() + "/" + e.flows() + "/" + e.records())
+          .as("one flow per subject, counting conversations").containsExactly("AI model providers/training/chat_history/2/3");
     }
   }
 }

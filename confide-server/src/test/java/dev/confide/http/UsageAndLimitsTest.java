@@ -128,6 +128,7 @@ class UsageAndLimitsTest {
   }
 
   @Tag("P41")
+  @Tag("P14")
   @ParameterizedTest
   @EnumSource(TestBackend.class)
   void billingExportsPerSubjectTotalsUnderPseudonyms(TestBackend backend) throws Exception {
@@ -158,6 +159,16 @@ class UsageAndLimitsTest {
       JsonNode json = new ObjectMapper().readTree(run("--config", file.toString(), "usage", "export", "--period", "2026-11", "--format", "json"));
       assertThat(json.get("lines")).hasSize(2);
       assertThat(run("--config", file.toString(), "usage", "export", "--period", "2026-10").lines()).as("nothing in October").hasSize(1);
+      assertThat(confide.disclosureLog.log(dev.confide.disclosure.DisclosureLog.Filter.all()))
+          .extracting(e -> e.processor() + "/" + e.purpose() + "/" + e.category() + "/" + e.flows() + "/" + e.records())
+          .as("P14: each export is one flow per subject to the policy's payment processor")
+          .containsExactly("Stripe/billing/usage/4/4");
+      StringWriter refused = new StringWriter();
+      CommandLine elsewhere = ConfideCommand.commandLine();
+      elsewhere.setErr(new PrintWriter(refused));
+      assertThat(elsewhere.execute("--config", file.toString(), "usage", "export", "--period", "2026-11",
+          "--processor", "Google Analytics")).isNotZero();
+      assertThat(refused.toString()).contains("unregistered_flow");
       StringWriter err = new StringWriter();
       CommandLine cli = ConfideCommand.commandLine();
       cli.setErr(new PrintWriter(err));

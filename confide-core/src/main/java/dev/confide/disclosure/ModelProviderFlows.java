@@ -1,0 +1,45 @@
+package dev.confide.disclosure;
+
+import dev.confide.models.ModelProvider;
+import dev.confide.problem.Problem;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The disclosure gate in front of model providers (P14, P36): which processor each configured
+ * provider is, and the check of one chat turn's history going to it. Built-in models run inside
+ * Confide, so calling them discloses nothing and is not checked.
+ */
+public final class ModelProviderFlows {
+  /** What a provider call carries: the conversation so far. */
+  public static final String CATEGORY = "chat_history";
+
+  private final DisclosureGate gate;
+  private final Map<String, String> processorByProvider;
+
+  /** @param processorByProvider the processor name of each configured provider, by provider name */
+  public ModelProviderFlows(DisclosureGate gate, Map<String, String> processorByProvider) {
+    this.gate = gate;
+    this.processorByProvider = Map.copyOf(processorByProvider);
+  }
+
+  /**
+   * Checks and logs one call's flow of the subject's chat history to the provider; call it before
+   * anything is sent.
+   *
+   * @throws Problem as {@link DisclosureGate#check(Flow)}: {@code unregistered_flow} also for a
+   *     provider bound to no processor; {@code transfer_not_permitted} for an EU/EEA subject and a
+   *     provider outside it without a safeguard
+   */
+  public void beforeCall(UUID subject, ModelProvider.Description provider) {
+    if (provider.builtIn()) {
+      return;
+    }
+    String processor = processorByProvider.get(provider.name());
+    if (processor == null) {
+      throw new Problem(Problem.Kind.FORBIDDEN, "unregistered_flow", "model provider '" + provider.name()
+          + "' is bound to no processor in the registry; nothing was sent");
+    }
+    gate.check(Flow.of(processor, Purposes.MODEL_INFERENCE, CATEGORY, subject, 1));
+  }
+}
