@@ -172,6 +172,15 @@ class StaffConsoleBrowserTest {
       PlaywrightAssertions.assertThat(page.locator("#verify-result")).containsText("Valid.");
       PlaywrightAssertions.assertThat(page.locator("#audit-head .facts")).containsText("MAC");
       browser.check(page, "staff-audit");
+      // an entry edited in the database: verification names it, and is valid again once it is put back
+      String read = page.locator("#audit-entries tr[data-seq]").getAttribute("data-seq");
+      setAuditAction(read, "staff.login");
+      button(page, "Verify").click();
+      PlaywrightAssertions.assertThat(page.locator("#verify-result")).containsText("Broken. First bad entry: #" + read + ".");
+      browser.check(page, "staff-audit-broken");
+      setAuditAction(read, "content.read");
+      button(page, "Verify").click();
+      PlaywrightAssertions.assertThat(page.locator("#verify-result")).containsText("Valid.");
 
       // the other pages: each renders, whether or not this server offers its API yet
       for (String[] section : new String[][] {{"Policy", "policy", "#policy-versions"},
@@ -323,6 +332,11 @@ class StaffConsoleBrowserTest {
   }
 
   // ---- helpers ----
+
+  private static void setAuditAction(String seq, String action) {
+    server.confide.database.jdbi().useHandle(h -> h.createUpdate("UPDATE audit_entries SET action = :a WHERE seq = :s")
+        .bind("a", action).bind("s", Long.parseLong(seq)).execute());
+  }
 
   /** Waits until the section has its answer from the API, whatever it was. */
   private static void loaded(Page page, String selector) {
