@@ -110,7 +110,8 @@ public final class ConfideHttp implements AutoCloseable {
     new AuthRoutes(confide, sessionCookie, new LoginThrottle(
         config.loginLimits().perAccountPerMinute(), config.loginLimits().perIpPerMinute())).register(c.routes);
     new AccountRoutes(confide, sessionCookie).register(c.routes);
-    new StaffAuthRoutes(confide, new SessionCookie(confide.cookieSealer, tls || config.server().secureCookies(), "confide_staff"),
+    SessionCookie staffCookie = new SessionCookie(confide.cookieSealer, tls || config.server().secureCookies(), "confide_staff");
+    new StaffAuthRoutes(confide, staffCookie,
         new LoginThrottle(config.loginLimits().perAccountPerMinute(), config.loginLimits().perIpPerMinute()))
         .register(c.routes);
     new AdminRoutes(confide).register(c.routes);
@@ -125,12 +126,16 @@ public final class ConfideHttp implements AutoCloseable {
     settingsRoutes.register(c.routes);
     new PrivacyRequestRoutes(confide).register(c.routes);
     new PolicyRoutes(confide, tls).register(c.routes);
-    // The web pages: the visitor comes from the same session cookie, and Sec-GPC is honoured as on the API.
+    // The web pages: the visitor comes from the same session cookie, and Sec-GPC is honoured as on the API;
+    // the staff console's staff member from the staff cookie, as on /api/admin.
     new dev.confide.web.WebApp(confide, ctx -> sessionCookie.read(ctx).flatMap(s -> confide.sessions.resolve(s.sessionId())
         .map(subject -> {
           settingsRoutes.honourGlobalPrivacyControl(ctx, subject);
           return new dev.confide.web.Visitor(subject, SessionCookie.csrfToken(s.csrf()));
-        }))).register(c.routes);
+        })), ctx -> staffCookie.read(ctx).flatMap(s -> confide.staffSessions.resolve(s.sessionId())
+        .flatMap(confide.staff::member)
+        .map(m -> new dev.confide.web.StaffVisitor(m.id(), m.roles(), SessionCookie.csrfToken(s.csrf()),
+            confide.staff.passwordChangeRequired(m.id()))))).register(c.routes);
 
     c.routes.exception(Problem.class, (e, ctx) -> ApiErrors.write(ctx, e));
     c.routes.exception(ProviderException.class, (e, ctx) -> ApiErrors.write(ctx, e));

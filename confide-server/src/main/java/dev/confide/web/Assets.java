@@ -9,8 +9,8 @@ import java.util.Map;
 import java.util.Properties;
 
 /**
- * The static files, read from the jar once at start: htmx from its WebJar, and our own script,
- * stylesheet and icon. Only these names are served, so nothing else on the class path leaks out.
+ * The static files, read from the jar once at start: htmx and Chart.js from their WebJars, and our
+ * own scripts, stylesheets and icon. Only these names are served, so nothing else on the class path leaks out.
  */
 final class Assets {
   private record Asset(byte[] bytes, String contentType) {}
@@ -19,10 +19,14 @@ final class Assets {
 
   Assets() {
     String htmx = "META-INF/resources/webjars/htmx.org/" + webJarVersion("htmx.org") + "/dist/htmx.min.js";
+    String chart = "META-INF/resources/webjars/chart.js/" + webJarVersion("chart.js") + "/dist/chart.umd.min.js";
     this.assets = Map.of(
         "htmx.min.js", new Asset(read(htmx), "text/javascript; charset=utf-8"),
+        "chart.umd.min.js", new Asset(read(chart), "text/javascript; charset=utf-8"),
         "confide.js", new Asset(read("dev/confide/web/assets/confide.js"), "text/javascript; charset=utf-8"),
+        "staff.js", new Asset(read("dev/confide/web/assets/staff.js"), "text/javascript; charset=utf-8"),
         "confide.css", new Asset(read("dev/confide/web/assets/confide.css"), "text/css; charset=utf-8"),
+        "staff.css", new Asset(read("dev/confide/web/assets/staff.css"), "text/css; charset=utf-8"),
         "favicon.svg", new Asset(read("dev/confide/web/assets/favicon.svg"), "image/svg+xml"));
   }
 

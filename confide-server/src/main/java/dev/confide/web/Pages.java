@@ -22,7 +22,7 @@ final class Pages {
       "form-action 'self'", "frame-ancestors 'none'", "base-uri 'none'");
   private static final String VISITOR = "confide.web.visitor";
   /** ConfideHttp's status handlers write a JSON error unless this request attribute (ApiErrors.WRITTEN) is set. */
-  private static final String ERROR_WRITTEN = "confide.errorWritten";
+  static final String ERROR_WRITTEN = "confide.errorWritten";
 
   /** Thrown by a page that needs a signed-in visitor; answered with a redirect to the log-in page. */
   static final class SignInRequired extends RuntimeException {
@@ -71,12 +71,12 @@ final class Pages {
   void page(Context ctx, String template, Frame frame, Map<String, Object> model) {
     Map<String, Object> params = new HashMap<>(model);
     params.put("frame", frame);
-    html(ctx, template, params);
+    render(ctx, template, params);
   }
 
   /** A piece of a page, for htmx to swap in. */
   void fragment(Context ctx, String template, Map<String, Object> model) {
-    html(ctx, template, model);
+    render(ctx, template, model);
   }
 
   /**
@@ -96,7 +96,8 @@ final class Pages {
     };
   }
 
-  private void html(Context ctx, String template, Map<String, Object> params) {
+  /** Renders {@code template} with exactly {@code params}, with the security headers. */
+  void render(Context ctx, String template, Map<String, Object> params) {
     StringOutput out = new StringOutput();
     templates.render(template, params, out);
     ctx.header("Content-Security-Policy", CONTENT_SECURITY_POLICY);

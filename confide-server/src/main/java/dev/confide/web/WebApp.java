@@ -4,14 +4,16 @@ import dev.confide.app.Confide;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.HttpStatus;
 
-/** The web app's routes: static assets and the page groups for people (staff pages to follow). */
+/** The web app's routes: static assets, the page groups for people, and the staff console. */
 public final class WebApp {
   private final Confide confide;
   private final Pages pages;
+  private final StaffLookup staff;
 
-  public WebApp(Confide confide, VisitorLookup visitors) {
+  public WebApp(Confide confide, VisitorLookup visitors, StaffLookup staff) {
     this.confide = confide;
     this.pages = new Pages(confide, visitors);
+    this.staff = staff;
   }
 
   public void register(RoutesConfig routes) {
@@ -21,6 +23,7 @@ public final class WebApp {
     new ChatPages(pages, confide).register(routes);
     new HistoryPages(pages, confide).register(routes);
     new PrivacyCenterPages(pages, confide).register(routes);
+    new StaffPages(pages, confide, staff).register(routes);
     routes.exception(Pages.SignInRequired.class, (e, ctx) -> {
       if (ctx.header("HX-Request") != null) {
         // htmx would swap the log-in page into a fragment; ask it to load the whole page instead

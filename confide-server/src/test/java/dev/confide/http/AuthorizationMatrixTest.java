@@ -48,7 +48,9 @@ class AuthorizationMatrixTest {
     /** Staff only (staff cookie), no subject content. */
     STAFF,
     /** Staff only, and subject content: also a live grant of the caller for that subject. */
-    STAFF_CONTENT
+    STAFF_CONTENT,
+    /** A staff console page (redirects to the staff log-in otherwise); its data comes from the staff API. */
+    STAFF_PAGE
   }
 
   static final Map<String, Access> EXPECTED = Map.ofEntries(
@@ -145,7 +147,19 @@ class AuthorizationMatrixTest {
       entry("PUT /api/admin/disclosures/{id}/hold", Access.STAFF),
       entry("DELETE /api/admin/disclosures/{id}/hold", Access.STAFF),
       entry("GET /api/admin/analytics/leaderboard", Access.STAFF),
-      entry("POST /api/admin/analytics/thumbs", Access.STAFF));
+      entry("POST /api/admin/analytics/thumbs", Access.STAFF),
+      entry("GET /staff/login", Access.PUBLIC),
+      entry("GET /staff/password", Access.STAFF_PAGE),
+      entry("GET /staff", Access.STAFF_PAGE),
+      entry("GET /staff/grants", Access.STAFF_PAGE),
+      entry("GET /staff/subjects/{id}", Access.STAFF_PAGE),
+      entry("GET /staff/audit", Access.STAFF_PAGE),
+      entry("GET /staff/incidents", Access.STAFF_PAGE),
+      entry("GET /staff/incidents/{id}", Access.STAFF_PAGE),
+      entry("GET /staff/policy", Access.STAFF_PAGE),
+      entry("GET /staff/disclosures", Access.STAFF_PAGE),
+      entry("GET /staff/analytics", Access.STAFF_PAGE),
+      entry("GET /staff/status", Access.STAFF_PAGE));
 
   private static final Set<HandlerType> METHODS = Set.of(HandlerType.GET, HandlerType.POST, HandlerType.PUT,
       HandlerType.PATCH, HandlerType.DELETE);
@@ -171,19 +185,20 @@ class AuthorizationMatrixTest {
         }
         String adaPath = w.adaPath(path);
         String body = w.bodyFor(route);
-        boolean page = access == Access.PAGE || access == Access.PAGE_OWNED;
+        boolean page = access == Access.PAGE || access == Access.PAGE_OWNED || access == Access.STAFF_PAGE;
         boolean staffApi = access == Access.STAFF || access == Access.STAFF_CONTENT;
+        boolean staffSide = staffApi || access == Access.STAFF_PAGE;
         int refused = page ? 303 : 401;
 
         expect(failures, route, "anonymous", server.client().send(method, adaPath, body, Map.of()), refused);
         expect(failures, route, "tampered cookie", server.client().send(method, adaPath, body,
-            Map.of("Cookie", (staffApi ? "confide_staff=" : "confide_session=") + w.tamperedCookie)), refused);
+            Map.of("Cookie", (staffSide ? "confide_staff=" : "confide_session=") + w.tamperedCookie)), refused);
         if (!page) {
           expect(failures, route, "revoked API key", server.client().withBearer(w.revokedKey).send(method, adaPath, body, Map.of()), 401);
         }
-        if (staffApi) {
-          expect(failures, route, "end-user session", w.eve.send(method, adaPath, body, Map.of()), 401);
-          expect(failures, route, "end-user API key", w.eveKey.send(method, adaPath, body, Map.of()), 401);
+        if (staffSide) {
+          expect(failures, route, "end-user session", w.eve.send(method, adaPath, body, Map.of()), refused);
+          expect(failures, route, "end-user API key", w.eveKey.send(method, adaPath, body, Map.of()), refused);
         } else {
           expect(failures, route, "staff session on the end-user side", w.staffNoGrant.send(method, adaPath, body, Map.of()), refused);
         }
@@ -294,7 +309,7 @@ class AuthorizationMatrixTest {
         id = key;
       } else if (template.startsWith("/api/notices/")) {
         id = notice;
-      } else if (template.startsWith("/api/admin/subjects/")) {
+      } else if (template.startsWith("/api/admin/subjects/") || template.startsWith("/staff/subjects/")) {
         id = adaSubject;
       } else {
         id = conversation;

@@ -448,7 +448,7 @@ class WebAppBrowserTest {
   }
 
   /** Presses Tab until {@code selector} has focus, and checks the focus is visible there. */
-  private static void tabTo(Page page, String selector) {
+  static void tabTo(Page page, String selector) {
     for (int i = 0; i < 80; i++) {
       page.keyboard().press("Tab");
       if (Boolean.TRUE.equals(page.evaluate("s => document.activeElement !== null && document.activeElement.matches(s)", selector))) {

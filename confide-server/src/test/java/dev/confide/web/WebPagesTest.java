@@ -68,7 +68,7 @@ class WebPagesTest {
     }
   }
 
-  private static void assertSafeHtml(String path, ApiClient.Response page) {
+  static void assertSafeHtml(String path, ApiClient.Response page) {
     assertThat(page.headers().firstValue("Content-Type")).as(path).hasValueSatisfying(type -> assertThat(type).startsWith("text/html"));
     String csp = page.headers().firstValue("Content-Security-Policy").orElse("");
     assertThat(csp).as(path).contains("default-src 'none'", "script-src 'self'", "style-src 'self'", "frame-ancestors 'none'",

@@ -49,8 +49,9 @@
   async function api(method, path, body, token) {
     const response = await request(method, path, body, 'application/json', token);
     if (response.status === 401 && csrfToken()) {
-      // the session ended (logged out elsewhere, expired): back to the log-in page
-      location.assign('/login');
+      // the session ended (logged out elsewhere, expired): back to the log-in page (the staff console names its own)
+      const login = $('meta[name="confide-login"]');
+      location.assign(login ? login.content : '/login');
     }
     if (!response.ok) {
       throw await errorOf(response);
@@ -141,6 +142,9 @@
       $('#confirm-cancel').focus();
     });
   }
+
+  // The staff console's script (staff.js) builds on these.
+  window.confide = Object.freeze({ api, announce, showError, sentence, confirmAction });
 
   // ---- everywhere: log-out and the cookie banner --------------------------------------------
 
