@@ -85,7 +85,7 @@ final class StaffPages {
         "incident", id(ctx), "regulatorHours", confide.policy.breach().regulatorHours()));
     console(routes, "/staff/policy", "staff/policy.jte", "Privacy policy", "policy", ctx -> Map.of("policy", confide.policy));
     console(routes, "/staff/disclosures", "staff/disclosures.jte", "Processors and disclosures", "disclosures",
-        ctx -> Map.of("processors", confide.policy.processors()));
+        ctx -> Map.of("processors", confide.policy.processors(), "categories", confide.policy.categories()));
     console(routes, "/staff/analytics", "staff/analytics.jte", "Models and usage", "analytics", ctx -> {
       ConsoleFacts.Usage usage = facts.usage(USAGE_MONTHS);
       return Map.of("usage", usage.rows(), "usageJson", json(usage), "months", USAGE_MONTHS);

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.fail;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Route;
 import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import com.microsoft.playwright.options.AriaRole;
 import dev.confide.identity.StaffDirectory;
@@ -19,6 +18,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -266,31 +266,25 @@ class StaffConsoleBrowserTest {
     assertThat(watch.policyViolations).isEmpty();
   }
 
-  /**
-   * The policy, disclosure and analytics pages with data in them. Where this server does not offer
-   * the disclosure or leaderboard API yet (404), the browser gets a sample answer of the same shape
-   * instead, with script payloads in its text; where it does, the real answer passes through.
-   */
+  /** Publishing a policy version, recording a legal disclosure with a hold, and the leaderboard: all shown as text. */
   @Test
+  @Tag("P05")
+  @Tag("P16")
   @Tag("P35")
   void policyPublishingDisclosuresAndTheLeaderboardShowTheirDataAsText() {
+    Person lea = person("Lea Arena", "lea@example.com");
+    for (String choice : new String[] {"a", "a", "b"}) {
+      String conversation = lea.client().post("/api/conversations", Map.of("content", "warm up", "model", "builtin-echo"))
+          .json().get("conversationId").asText();
+      String comparison = lea.client().post("/api/conversations/" + conversation + "/compare",
+          Map.of("content", "which is better?", "models", List.of("builtin-echo", "builtin-tiny"))).json().get("id").asText();
+      assertThat(lea.client().post("/api/comparisons/" + comparison + "/decision", Map.of("choice", choice)).status()).isEqualTo(200);
+    }
     StaffDirectory.Enrolled pat = server.confide.staff.createWithOneTimePassword("Pat Policy", "pat@confide.test",
         EnumSet.of(StaffRole.PRIVACY_OFFICER));
     BrowserFixture.Watch watch = new BrowserFixture.Watch();
     try (BrowserContext context = browser.context()) {
       Page page = BrowserFixture.watched(context, watch);
-      boolean disclosed = stubWhenMissing(page, "/api/admin/disclosures", """
-          {"data":[{"id":"00000000-0000-0000-0000-00000000000a","authority":"Court %s","legalBasis":"order 12",
-            "categories":["account"],"subjects":["00000000-0000-0000-0000-00000000000b"],
-            "recordedBy":"00000000-0000-0000-0000-000000000009","disclosedAt":"2026-10-30T12:00:00Z",
-            "recordedAt":"2026-10-30T12:05:00Z","hold":{"until":"2027-01-01T00:00:00Z","reason":"gag order"}}],
-           "flows":[{"day":"2026-11-01","processor":"Mail provider","purpose":"service_email","category":"contact",
-            "flows":3,"records":3}],"processors":[]}""".formatted(jsonText(IMAGE)));
-      boolean leaderboard = stubWhenMissing(page, "/api/admin/analytics/leaderboard", """
-          {"entries":[{"rank":1,"model":"model-a %s","rating":1040.5,"ciLower":1010.0,"ciUpper":1070.2,"wins":12,
-            "losses":4,"ties":2,"comparisons":18},{"rank":2,"model":"model-b","rating":959.5,"ciLower":930.1,
-            "ciUpper":990.3,"wins":4,"losses":12,"ties":2,"comparisons":18}],"unrankable":[],"decisions":20,"bothBad":2,
-            "replicates":200}""".formatted(jsonText(SCRIPT)));
       page.navigate(base + "/staff/login");
       signIn(page, "pat@confide.test", pat, false);
 
@@ -303,19 +297,29 @@ class StaffConsoleBrowserTest {
       PlaywrightAssertions.assertThat(page.locator("#publish-form .status")).containsText("published.");
       PlaywrightAssertions.assertThat(page.locator("#policy-versions td").nth(2)).hasText("Clearer wording " + SCRIPT);
       browser.check(page, "staff-policy-data");
+
       page.navigate(base + "/staff/disclosures");
       loaded(page, "#disclosures");
-      if (disclosed) {
-        PlaywrightAssertions.assertThat(page.locator("#disclosures")).containsText("Court " + IMAGE);
-        PlaywrightAssertions.assertThat(page.locator("#disclosures")).containsText("Mail provider");
-      }
+      page.getByLabel("Authority").fill("Court " + IMAGE);
+      page.getByLabel("Legal basis").fill("order 12");
+      page.locator("#legal-form input[name=categories]").first().check();
+      page.getByLabel("Subject ids, one per line").fill(lea.id());
+      page.getByLabel("Hold until (UTC)").fill("2027-06-01T00:00");
+      page.getByLabel("Reason for the hold").fill("secrecy order");
+      button(page, "Record the disclosure").click();
+      PlaywrightAssertions.assertThat(page.locator("#legal-form .status")).hasText("Recorded, held until 1 Jun 2027, 00:00 UTC.");
+      Locator legal = page.locator("#disclosures table").last().locator("tbody tr");
+      PlaywrightAssertions.assertThat(legal).hasCount(1);
+      PlaywrightAssertions.assertThat(legal.locator("td").first()).hasText("Court " + IMAGE);
+      PlaywrightAssertions.assertThat(legal).containsText("until 1 Jun 2027");
       browser.check(page, "staff-disclosures-data");
+
       page.navigate(base + "/staff/analytics");
-      loaded(page, "#leaderboard");
-      if (leaderboard) {
-        PlaywrightAssertions.assertThat(page.locator("#leaderboard td").nth(1)).hasText("model-a " + SCRIPT);
-        page.waitForFunction("() => window.Chart && Chart.getChart('leaderboard-chart') !== undefined");
-      }
+      Locator ranked = page.locator("#leaderboard tbody tr");
+      PlaywrightAssertions.assertThat(ranked).hasCount(2);
+      PlaywrightAssertions.assertThat(ranked.first().locator("td").nth(1)).hasText("builtin-echo");
+      PlaywrightAssertions.assertThat(page.locator("#leaderboard")).containsText("3 decisions counted");
+      page.waitForFunction("() => window.Chart && Chart.getChart('leaderboard-chart') !== undefined");
       browser.check(page, "staff-analytics-data");
       assertThat(page.locator("main img, main script").count()).isZero();
     }
@@ -334,29 +338,6 @@ class StaffConsoleBrowserTest {
   private static void loaded(Page page, String selector) {
     PlaywrightAssertions.assertThat(page.locator(selector)).not().hasAttribute("aria-busy", "true");
     PlaywrightAssertions.assertThat(page.locator(selector)).not().containsText("Loading");
-  }
-
-  /**
-   * Answers GETs of {@code path} with {@code sample} when the server answers 404; returns whether
-   * it will (checked once, now).
-   */
-  private static boolean stubWhenMissing(Page page, String path, String sample) {
-    boolean missing = server.staffClient("probe-" + path.replaceAll("[^a-z]", "") + "@confide.test", StaffRole.ADMIN)
-        .get(path).status() == 404;
-    if (missing) {
-      page.route("**" + path + "*", route -> {
-        if (route.request().method().equals("GET")) {
-          route.fulfill(new Route.FulfillOptions().setStatus(200).setContentType("application/json").setBody(sample));
-        } else {
-          route.resume();
-        }
-      });
-    }
-    return missing;
-  }
-
-  private static String jsonText(String text) {
-    return text.replace("\\", "\\\\").replace("\"", "\\\"");
   }
 
   private record Person(String id, ApiClient client) {}

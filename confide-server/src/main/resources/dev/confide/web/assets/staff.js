@@ -667,6 +667,17 @@
     };
     filter.addEventListener('submit', (event) => { event.preventDefault(); refresh(); });
     refresh();
+    onSubmit($('#legal-form'), (f) => api('POST', '/api/admin/disclosures', {
+      authority: value(f, 'authority'), legalBasis: value(f, 'legalBasis'),
+      categories: $$('input[name="categories"]:checked', f).map((box) => box.value),
+      subjects: value(f, 'subjects').split(/\s+/).filter(Boolean),
+      disclosedAt: utc(value(f, 'disclosedAt')) || undefined,
+      hold: value(f, 'holdUntil') ? { until: utc(value(f, 'holdUntil')), reason: value(f, 'holdReason') } : undefined
+    }), async (recorded) => {
+      $('#legal-form').reset();
+      await refresh();
+      return 'Recorded' + (recorded.hold ? ', held until ' + when(recorded.hold.until) : '') + '.';
+    });
   }
 
   // ---- charts -------------------------------------------------------------------------------
