@@ -1,5 +1,7 @@
 package dev.confide.cli;
 
+import static dev.confide.cli.CliRun.ok;
+import static dev.confide.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -17,8 +19,6 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.CookieManager;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -84,7 +84,7 @@ class CliTest {
       for (String flag : List.of("--help", "-h")) {
         List<String> args = new ArrayList<>(path);
         args.add(flag);
-        Run run = run(args.toArray(String[]::new));
+        CliRun run = run(args.toArray(String[]::new));
         String usage = ("Usage: confide " + String.join(" ", path)).strip();
         assertThat(run.exit()).as("%s: %s", args, run).isZero();
         assertThat(run.out()).as("%s", args).containsPattern("(?m)^" + Pattern.quote(usage) + "( |$)").contains("-h, --help");
@@ -96,18 +96,18 @@ class CliTest {
   @Test
   void aCommandGroupWithoutASubcommandPrintsItsUsage() {
     for (String group : List.of("keys", "staff")) {
-      Run run = run(group);
+      CliRun run = run(group);
       assertThat(run.exit()).as(group).isZero();
       assertThat(run.out()).startsWith("Usage: confide " + group).contains("Commands:");
     }
-    Run top = run();
+    CliRun top = run();
     assertThat(top.exit()).isZero();
     assertThat(top.out()).startsWith("Usage: confide").contains("serve").contains("keys").contains("staff");
   }
 
   @Test
   void anUnknownCommandIsAUsageError() {
-    Run run = run("keys", "rotat");
+    CliRun run = run("keys", "rotat");
 
     assertThat(run.exit()).isEqualTo(2);
     assertThat(run.err()).contains("rotat");
@@ -115,7 +115,7 @@ class CliTest {
 
   @Test
   void versionIsPrinted() {
-    Run run = run("--version");
+    CliRun run = run("--version");
 
     assertThat(run.exit()).isZero();
     assertThat(run.out()).startsWith("confide ");
@@ -127,7 +127,7 @@ class CliTest {
   void keysStatusOnAFreshDataDirectory() throws IOException {
     Path config = config(tmp.resolve("data"), "");
 
-    Run run = run("keys", "status", "--config", config.toString());
+    CliRun run = run("keys", "status", "--config", config.toString());
 
     assertThat(run.exit()).as(run.toString()).isZero();
     assertThat(run.out()).contains("key-encryption keyring").contains("cookie keyring").contains("blind-index keyring")
@@ -167,7 +167,7 @@ class CliTest {
     long oldPrimary = before.keySet().iterator().next();
     assertThat(before.get(oldPrimary).subjectKeys()).isEqualTo(2);
 
-    Run rotate = ok(run("keys", "rotate", "--config", config.toString()));
+    CliRun rotate = ok(run("keys", "rotate", "--config", config.toString()));
 
     Matcher m = Pattern.compile("new primary key (-?\\d+); re-wrapped (\\d+) subject keys; destroyed (\\d+) old versions")
         .matcher(rotate.out());
@@ -177,7 +177,7 @@ class CliTest {
     assertThat(m.group(2)).isEqualTo("2");
     assertThat(m.group(3)).as("the old version is inside the deletion window").isEqualTo("0");
 
-    Run status = ok(run("keys", "status", "--config", config.toString()));
+    CliRun status = ok(run("keys", "status", "--config", config.toString()));
     Map<Long, KekRow> after = kekRows(status.out());
     assertThat(after).containsOnlyKeys(oldPrimary, newPrimary);
     assertThat(after.get(newPrimary)).isEqualTo(new KekRow("primary", after.get(newPrimary).age(), 2));
@@ -207,9 +207,9 @@ class CliTest {
         Http client = new Http("http://127.0.0.1:" + http.port(), null);
         assertThat(client.signUp("Early Person", "early@example.com").statusCode()).isEqualTo(201);
 
-        Run status = ok(run("keys", "status", "--config", config.toString()));
+        CliRun status = ok(run("keys", "status", "--config", config.toString()));
         assertThat(status.out()).contains("subject keys: 1");
-        Run rotate = ok(run("keys", "rotate", "--config", config.toString()));
+        CliRun rotate = ok(run("keys", "rotate", "--config", config.toString()));
         assertThat(rotate.out()).contains("re-wrapped 1 subject keys");
         Map<Long, KekRow> after = kekRows(ok(run("keys", "status", "--config", config.toString())).out());
         assertThat(after).hasSize(2);
@@ -237,7 +237,7 @@ class CliTest {
     Path config = config(tmp.resolve("data"), "");
     stdin(STRONG + "\n");
 
-    Run run = ok(run("staff", "create-admin", "--name", "Ada Admin", "--email", "ada@example.com", "--password-stdin",
+    CliRun run = ok(run("staff", "create-admin", "--name", "Ada Admin", "--email", "ada@example.com", "--password-stdin",
         "--config", config.toString()));
 
     Matcher m = Pattern.compile("created admin ([0-9a-f-]{36})").matcher(run.out());
@@ -254,7 +254,7 @@ class CliTest {
     assertThat(run.out() + run.err()).doesNotContain(STRONG);
 
     stdin(STRONG + "\n");
-    Run again = run("staff", "create-admin", "--name", "Ada Again", "--email", "ADA@example.com", "--password-stdin",
+    CliRun again = run("staff", "create-admin", "--name", "Ada Again", "--email", "ADA@example.com", "--password-stdin",
         "--config", config.toString());
     assertThat(again.exit()).isEqualTo(1);
     assertThat(again.err()).contains("email_taken");
@@ -265,7 +265,7 @@ class CliTest {
     Path config = config(tmp.resolve("data"), "");
     stdin("short\n");
 
-    Run run = run("staff", "create-admin", "--name", "Weak Admin", "--email", "weak@example.com", "--password-stdin",
+    CliRun run = run("staff", "create-admin", "--name", "Weak Admin", "--email", "weak@example.com", "--password-stdin",
         "--config", config.toString());
 
     assertThat(run.exit()).isNotZero();
@@ -281,7 +281,7 @@ class CliTest {
     Path config = config(tmp.resolve("data"), "");
     stdin("");
 
-    Run run = run("staff", "create-admin", "--name", "No Password", "--email", "none@example.com", "--password-stdin",
+    CliRun run = run("staff", "create-admin", "--name", "No Password", "--email", "none@example.com", "--password-stdin",
         "--config", config.toString());
 
     assertThat(run.exit()).isNotZero();
@@ -292,7 +292,7 @@ class CliTest {
   void createAdminRequiresNameAndEmail() throws IOException {
     Path config = config(tmp.resolve("data"), "");
 
-    Run run = run("staff", "create-admin", "--name", "No Email", "--config", config.toString());
+    CliRun run = run("staff", "create-admin", "--name", "No Email", "--config", config.toString());
 
     assertThat(run.exit()).isEqualTo(2);
     assertThat(run.err()).contains("--email");
@@ -315,7 +315,7 @@ class CliTest {
       List<String> args = new ArrayList<>(List.of(command));
       args.addAll(List.of("--config", config.toString()));
 
-      Run run = run(args.toArray(String[]::new));
+      CliRun run = run(args.toArray(String[]::new));
 
       assertThat(run.exit()).as("%s: %s", args, run).isEqualTo(2);
       assertThat(run.err()).as("%s", args).contains("invalid configuration").contains("server.port")
@@ -329,7 +329,7 @@ class CliTest {
   void aMissingConfigurationFileIsReported() {
     Path missing = tmp.resolve("missing.yaml");
 
-    Run run = run("keys", "status", "--config", missing.toString());
+    CliRun run = run("keys", "status", "--config", missing.toString());
 
     assertThat(run.exit()).isEqualTo(2);
     assertThat(run.err()).contains(missing.toString()).contains("not found");
@@ -381,26 +381,8 @@ class CliTest {
 
   // ---- helpers ---------------------------------------------------------------------------------
 
-  private record Run(int exit, String out, String err) {}
-
   /** One row of the key-encryption keyring's table in {@code keys status}. */
   private record KekRow(String state, String age, long subjectKeys) {}
-
-  private static Run run(String... args) {
-    CommandLine cli = ConfideCommand.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    int exit = cli.execute(args);
-    return new Run(exit, out.toString(), err.toString());
-  }
-
-  private static Run ok(Run run) {
-    assertThat(run.exit()).as("command failed: %s", run).isZero();
-    assertThat(run.err()).as("command failed: %s", run).isEmpty();
-    return run;
-  }
 
   private static void collect(CommandLine command, List<String> path, List<List<String>> paths) {
     paths.add(List.copyOf(path));
@@ -429,16 +411,7 @@ class CliTest {
   }
 
   private Path config(Path dataDir, String extraYaml) throws IOException {
-    Path file = Files.createTempFile(tmp, "confide-", ".yaml");
-    Files.writeString(file, """
-        dataDir: "%s"
-        server:
-          port: 0
-        passwords:
-          memoryKib: 8192
-          iterations: 1
-        """.formatted(dataDir) + extraYaml);
-    return file;
+    return CliRun.config(tmp, dataDir, extraYaml);
   }
 
   private static Confide open(Path config) {

@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +17,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code confide pii scan} and {@code confide pii eval}, run in-process. Neither needs a database. */
 class PiiCommandTest {
@@ -35,19 +32,11 @@ class PiiCommandTest {
     System.setIn(originalIn);
   }
 
-  private record Run(int exit, String out, String err) {}
-
-  private static Run run(String stdin, String... args) {
+  private static CliRun run(String stdin, String... args) {
     if (stdin != null) {
       System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
     }
-    CommandLine cli = ConfideCommand.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    int exit = cli.execute(args);
-    return new Run(exit, out.toString(), err.toString());
+    return CliRun.run(args);
   }
 
   @Test
@@ -62,7 +51,7 @@ class PiiCommandTest {
         JSON.writeValueAsString(java.util.Map.of("text", "Nothing personal here.")),
         JSON.writeValueAsString(java.util.Map.of("text", "Card 4111 1111 1111 1111 — Größe: ünïcödé ✓"))) + "\n";
 
-    Run run = run(input, "pii", "scan");
+    CliRun run = run(input, "pii", "scan");
 
     assertThat(run.exit()).as(run.err()).isZero();
     List<JsonNode> lines = new ArrayList<>();
@@ -104,7 +93,7 @@ class PiiCommandTest {
         ]
         """, StandardCharsets.UTF_8);
 
-    Run run = run(null, "pii", "eval", dataset.toString(), "--warmup", "0", "--measure", "0.2");
+    CliRun run = run(null, "pii", "eval", dataset.toString(), "--warmup", "0", "--measure", "0.2");
 
     assertThat(run.exit()).as(run.err()).isZero();
     assertThat(run.out()).contains("3 texts").contains("engine built in");
@@ -124,20 +113,20 @@ class PiiCommandTest {
 
   @Test
   void evalReportsAMissingOrMalformedDatasetAsAnError() throws Exception {
-    Run missing = run(null, "pii", "eval", tmp.resolve("nope.json").toString());
+    CliRun missing = run(null, "pii", "eval", tmp.resolve("nope.json").toString());
     assertThat(missing.exit()).isEqualTo(1);
     assertThat(missing.err()).contains("no such file");
 
     Path bad = tmp.resolve("bad.json");
     Files.writeString(bad, "{\"not\": \"an array\"}");
-    Run malformed = run(null, "pii", "eval", bad.toString());
+    CliRun malformed = run(null, "pii", "eval", bad.toString());
     assertThat(malformed.exit()).isEqualTo(1);
     assertThat(malformed.err()).contains("cannot read").contains("JSON array");
   }
 
   @Test
   void piiWithoutASubcommandPrintsItsUsage() {
-    Run run = run(null, "pii");
+    CliRun run = run(null, "pii");
     assertThat(run.exit()).isZero();
     assertThat(run.out()).startsWith("Usage: confide pii").contains("eval").contains("scan");
     assertThat(run(null, "pii", "scan", "--help").out()).startsWith("Usage: confide pii scan");

@@ -1,5 +1,7 @@
 package dev.confide.cli;
 
+import static dev.confide.cli.CliRun.ok;
+import static dev.confide.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,8 +11,6 @@ import dev.confide.app.BackgroundJobs;
 import dev.confide.config.ConfigLoader;
 import dev.confide.policy.PolicyLoader;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -22,7 +22,6 @@ import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code confide policy render|verify}, and start-up refusing an invalid policy file. */
 class PolicyCommandTest {
@@ -44,7 +43,7 @@ class PolicyCommandTest {
       List<String> args = new ArrayList<>(List.of(command));
       args.addAll(List.of("--config", config.toString()));
 
-      Run run = run(args.toArray(String[]::new));
+      CliRun run = run(args.toArray(String[]::new));
 
       assertThat(run.exit()).as("%s: %s", args, run).isEqualTo(2);
       assertThat(run.err()).as("%s", args)
@@ -62,7 +61,7 @@ class PolicyCommandTest {
     Path missing = tmp.resolve("nowhere.yaml");
     Path config = config(tmp.resolve("data"), "policy: " + missing + "\n");
 
-    Run run = run("serve", "--config", config.toString());
+    CliRun run = run("serve", "--config", config.toString());
 
     assertThat(run.exit()).isEqualTo(2);
     assertThat(run.err()).contains(missing + ": no such file (and not a preset: infuzu, lumis)").doesNotContain("Exception");
@@ -77,11 +76,11 @@ class PolicyCommandTest {
         .replace("    retention: 90\n", "    retention: 45\n").replace("name: Infuzu", "name: Custom Chat"));
     Path config = config(tmp.resolve("data"), "policy: " + custom + "\n");
 
-    Run configured = ok(run("policy", "render", "--config", config.toString()));
+    CliRun configured = ok(run("policy", "render", "--config", config.toString()));
     assertThat(configured.out()).startsWith("# ").contains("Custom Chat").contains("deleted after 45 days without activity")
         .contains("## ");
 
-    Run lumis = ok(run("policy", "render", "--policy", "lumis", "--config", config.toString()));
+    CliRun lumis = ok(run("policy", "render", "--policy", "lumis", "--config", config.toString()));
     assertThat(lumis.out()).contains("Lumis").contains("until you delete it or your account").doesNotContain("Custom Chat");
     assertThat(tmp.resolve("data")).as("rendering needs no database").doesNotExist();
   }
@@ -90,12 +89,12 @@ class PolicyCommandTest {
   void verifyReportsEveryPromiseAndFailsUntilTheServerHasRunItsJobs() throws IOException {
     Path config = config(tmp.resolve("data"), "server:\n  secureCookies: true\n");
 
-    Run fresh = run("policy", "verify", "--config", config.toString());
+    CliRun fresh = run("policy", "verify", "--config", config.toString());
     assertThat(fresh.exit()).as(fresh.toString()).isEqualTo(PolicyCommand.NOT_KEPT);
     assertThat(fresh.out()).containsPattern("(?m)^P01 ").containsPattern("(?m)^P41 ")
         .contains("'key-rotation' has never succeeded").contains("NOT ALL PROMISES MADE ARE KEPT");
 
-    Run json = run("policy", "verify", "--json", "--config", config.toString());
+    CliRun json = run("policy", "verify", "--json", "--config", config.toString());
     assertThat(json.exit()).isEqualTo(PolicyCommand.NOT_KEPT);
     JsonNode report = JSON.readTree(json.out());
     assertThat(report.get("ok").asBoolean()).isFalse();
@@ -118,36 +117,12 @@ class PolicyCommandTest {
         confide.leases.recordSuccess(job);
       }
     }
-    Run kept = run("policy", "verify", "--config", config.toString());
+    CliRun kept = run("policy", "verify", "--config", config.toString());
     assertThat(kept.exit()).as(kept.toString()).isZero();
     assertThat(kept.out()).contains("30 promises made, 30 enforced").doesNotContain("NOT ALL");
   }
 
-  private record Run(int exit, String out, String err) {}
-
-  private static Run run(String... args) {
-    CommandLine cli = ConfideCommand.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    return new Run(cli.execute(args), out.toString(), err.toString());
-  }
-
-  private static Run ok(Run run) {
-    assertThat(run.exit()).as("command failed: %s", run).isZero();
-    assertThat(run.err()).as("command failed: %s", run).isEmpty();
-    return run;
-  }
-
   private Path config(Path dataDir, String extraYaml) throws IOException {
-    Path file = Files.createTempFile(tmp, "confide-", ".yaml");
-    Files.writeString(file, """
-        dataDir: "%s"
-        passwords:
-          memoryKib: 8192
-          iterations: 1
-        """.formatted(dataDir) + extraYaml);
-    return file;
+    return CliRun.config(tmp, dataDir, extraYaml);
   }
 }
