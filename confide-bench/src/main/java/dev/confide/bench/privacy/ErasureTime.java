@@ -1,0 +1,129 @@
+package dev.confide.bench.privacy;
+
+import dev.confide.crypto.CannotOpenException;
+import dev.confide.crypto.FieldRef;
+import dev.confide.rights.ErasureLedgerFile;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Erasure time (DESIGN.md section 7): {@code Erasure.erase} for subjects with few messages versus
+ * subjects with many, in one run, alternating the two sizes (small, large, large, small, ...).
+ * Crypto-shredding deletes one key row whatever the subject stored, so the two should match.
+ *
+ * <pre>java -cp confide-bench/target/confide-bench.jar dev.confide.bench.privacy.ErasureTime h2|postgresql [subjectsPerSize] [largeMessages] [smallMessages]</pre>
+ */
+public final class ErasureTime {
+  private static final int MESSAGES_PER_CONVERSATION = 1000;
+  private static final int MESSAGE_CHARS = 300;
+  private static final int WARM_UP_ERASURES = 5;
+
+  private ErasureTime() {}
+
+  public static void main(String[] args) {
+    String backend = args.length > 0 ? args[0] : "h2";
+    int perSize = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+    int large = args.length > 2 ? Integer.parseInt(args[2]) : 100_000;
+    int small = args.length > 3 ? Integer.parseInt(args[3]) : 10;
+    try (BenchEngine engine = BenchEngine.open(backend, 10)) {
+      System.out.printf(Locale.ROOT, "erasure backend=%s subjectsPerSize=%d small=%d large=%d messageChars=%d cores=%d%n",
+          backend, perSize, small, large, MESSAGE_CHARS, Runtime.getRuntime().availableProcessors());
+      for (int i = 0; i < WARM_UP_ERASURES; i++) {
+        engine.confide.erasure.erase(build(engine, small, false), "user_request");
+      }
+      List<UUID> smalls = new ArrayList<>();
+      List<UUID> larges = new ArrayList<>();
+      long start = System.nanoTime();
+      for (int i = 0; i < perSize; i++) {
+        smalls.add(build(engine, small, false));
+        larges.add(build(engine, large, true));
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      requireReadable(engine, larges.get(0));
+      System.out.printf(Locale.ROOT, "built in %.1f s: small subjects through ChatService.complete, large ones in bulk"
+              + " (%d messages per conversation); messages table now %d rows%n", seconds, MESSAGES_PER_CONVERSATION,
+          engine.count("SELECT COUNT(*) FROM messages"));
+      engine.checkpoint();
+
+      Samples smallTimes = new Samples();
+      Samples largeTimes = new Samples();
+      for (int i = 0; i < perSize; i++) {
+        // Flip the order every pair, so drift in the machine's load falls on both sizes alike.
+        if (i % 2 == 0) {
+          timeErasure(engine, smalls.get(i), smallTimes);
+          timeErasure(engine, larges.get(i), largeTimes);
+        } else {
+          timeErasure(engine, larges.get(i), largeTimes);
+          timeErasure(engine, smalls.get(i), smallTimes);
+        }
+      }
+      larges.forEach(subject -> requireShredded(engine, subject));
+
+      Samples fsyncs = ledgerFsyncs(engine, perSize * 2);
+      System.out.printf(Locale.ROOT, "small (%d messages): erase ms p50 (min–max) = %s%n", small, smallTimes.spread(1e6, "%.2f"));
+      System.out.printf(Locale.ROOT, "large (%d messages): erase ms p50 (min–max) = %s%n", large, largeTimes.spread(1e6, "%.2f"));
+      System.out.printf(Locale.ROOT, "ratio large/small p50 = %.3f; erasure ledger file append+fsync alone: p50 %.2f ms%n",
+          largeTimes.median() / smallTimes.median(), fsyncs.median() / 1e6);
+    }
+  }
+
+  private static void timeErasure(BenchEngine engine, UUID subject, Samples times) {
+    long start = System.nanoTime();
+    engine.confide.erasure.erase(subject, "user_request");
+    times.add(System.nanoTime() - start);
+  }
+
+  /**
+   * A subject holding {@code messages} sealed messages, in conversations of up to {@value
+   * #MESSAGES_PER_CONVERSATION}: through the engine's write path, or its bulk equivalent (same rows).
+   */
+  private static UUID build(BenchEngine engine, int messages, boolean bulk) {
+    UUID subject = engine.newSubject();
+    for (int left = messages; left > 0; left -= MESSAGES_PER_CONVERSATION) {
+      int size = Math.min(left, MESSAGES_PER_CONVERSATION);
+      if (bulk) {
+        engine.bulkConversation(subject, size, MESSAGE_CHARS);
+      } else {
+        engine.conversation(subject, size, MESSAGE_CHARS);
+      }
+    }
+    return subject;
+  }
+
+  /** The engine reads a bulk-built conversation like one it wrote: every message on the branch opens. */
+  private static void requireReadable(BenchEngine engine, UUID subject) {
+    UUID conversation = engine.confide.chat.conversations().list(subject, 1, null).items().get(0).id();
+    int turns = engine.confide.chat.conversations().view(subject, conversation).messages().size();
+    if (turns != MESSAGES_PER_CONVERSATION) {
+      throw new IllegalStateException("bulk-built conversation reads back " + turns + " messages");
+    }
+  }
+
+  /** After erasure, the subject's sealed rows are still there (purged later) but no longer open. */
+  private static void requireShredded(BenchEngine engine, UUID subject) {
+    Map<String, Object> row = engine.confide.database.jdbi().withHandle(h -> h.createQuery(
+            "SELECT id, content_sealed FROM messages WHERE subject_id = :s LIMIT 1").bind("s", subject).mapToMap().one());
+    try {
+      engine.confide.subjectKeys.sealer(subject).open(FieldRef.of("messages", "content", row.get("id")), (byte[]) row.get("content_sealed"));
+      throw new IllegalStateException("an erased subject's message still opens");
+    } catch (CannotOpenException expected) {
+      // shredded, as it should be
+    }
+  }
+
+  /** The part of an erasure spent forcing the ledger file to disk, measured on a scratch file beside it. */
+  private static Samples ledgerFsyncs(BenchEngine engine, int count) {
+    ErasureLedgerFile scratch = new ErasureLedgerFile(engine.confide.config.dataPath().resolve("scratch-ledger.jsonl"));
+    Samples times = new Samples();
+    for (int i = 0; i < count; i++) {
+      long t0 = System.nanoTime();
+      scratch.append(new ErasureLedgerFile.Entry(UUID.randomUUID(), UUID.randomUUID(), "user_request", Instant.now()));
+      times.add(System.nanoTime() - t0);
+    }
+    return times;
+  }
+}
