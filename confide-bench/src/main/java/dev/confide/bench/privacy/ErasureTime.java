@@ -17,7 +17,10 @@ import java.util.UUID;
  * subjects with many, in one run, alternating the two sizes (small, large, large, small, ...).
  * Crypto-shredding deletes one key row whatever the subject stored, so the two should match.
  *
- * <pre>java -cp confide-bench/target/confide-bench.jar dev.confide.bench.privacy.ErasureTime h2|postgresql [subjectsPerSize] [largeMessages] [smallMessages]</pre>
+ * <p>With {@code purge} as the fifth argument it then times the retention sweep that purges the
+ * erased subjects' remaining rows (every subject in the database is erased by then).
+ *
+ * <pre>java -cp confide-bench/target/confide-bench.jar dev.confide.bench.privacy.ErasureTime h2|postgresql [subjectsPerSize] [largeMessages] [smallMessages] [purge]</pre>
  */
 public final class ErasureTime {
   private static final int MESSAGES_PER_CONVERSATION = 1000;
@@ -32,6 +35,7 @@ public final class ErasureTime {
     int perSize = args.length > 1 ? Integer.parseInt(args[1]) : 10;
     int large = args.length > 2 ? Integer.parseInt(args[2]) : 100_000;
     int small = args.length > 3 ? Integer.parseInt(args[3]) : 10;
+    boolean purge = args.length > 4 && args[4].equals("purge");
     try (BenchEngine engine = BenchEngine.open(backend, 10)) {
       System.out.printf(Locale.ROOT, "erasure backend=%s subjectsPerSize=%d small=%d large=%d messageChars=%d cores=%d%n",
           backend, perSize, small, large, MESSAGE_CHARS, Runtime.getRuntime().availableProcessors());
@@ -75,6 +79,9 @@ public final class ErasureTime {
           largeTimes.wall.spread(1e6, "%.2f"), largeTimes.cpu.spread(1e6, "%.2f"));
       System.out.printf(Locale.ROOT, "ratio large/small p50: wall %.3f, thread CPU %.3f; erasure ledger file append+fsync alone: p50 %.2f ms%n",
           largeTimes.wall.median() / smallTimes.wall.median(), largeTimes.cpu.median() / smallTimes.cpu.median(), fsyncs.median() / 1e6);
+      if (purge) {
+        timePurge(engine);
+      }
     }
   }
 
@@ -135,6 +142,20 @@ public final class ErasureTime {
     } catch (CannotOpenException expected) {
       // shredded, as it should be
     }
+  }
+
+  /** The sweep that deletes what erasure left (P25, P32): every remaining row of every erased subject. */
+  private static void timePurge(BenchEngine engine) {
+    long rows = engine.count("SELECT COUNT(*) FROM messages") + engine.count("SELECT COUNT(*) FROM conversations");
+    engine.checkpoint();
+    long start = System.nanoTime();
+    int subjects = engine.confide.retention.run().subjectsPurged();
+    double seconds = (System.nanoTime() - start) / 1e9;
+    if (engine.count("SELECT COUNT(*) FROM messages") != 0) {
+      throw new IllegalStateException("messages left after the purge");
+    }
+    System.out.printf(Locale.ROOT, "purge: %d subjects, %d message and conversation rows in %.1f s = %.0f rows/s%n", subjects, rows,
+        seconds, rows / seconds);
   }
 
   /** The part of an erasure spent forcing the ledger file to disk, measured on a scratch file beside it. */
