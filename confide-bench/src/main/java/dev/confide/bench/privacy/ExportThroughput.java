@@ -1,0 +1,145 @@
+package dev.confide.bench.privacy;
+
+import dev.confide.crypto.FieldRef;
+import dev.confide.crypto.Sealer;
+import dev.confide.rights.AccessReport;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.function.LongSupplier;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * Export throughput (DESIGN.md section 7): a subject's access/export archive ({@link
+ * AccessReport#archive}) versus raw decryption of the same sealed fields, in MB/s of the plaintext
+ * those fields hold (message contents and conversation titles), in one run.
+ *
+ * <ul>
+ *   <li><b>archive</b>: {@code AccessReport.archive(subject)}, zip bytes in memory;
+ *   <li><b>raw decrypt</b>: the subject's sealed fields, read beforehand, each opened with the
+ *       subject's {@link Sealer} — nothing else;
+ *   <li><b>read + decrypt</b> (for reference): one query per table for the same fields, opened as
+ *       they stream in.
+ * </ul>
+ *
+ * <p>Each round runs all three, in an order that reverses every round.
+ *
+ * <pre>java -cp confide-bench/target/confide-bench.jar dev.confide.bench.privacy.ExportThroughput h2|postgresql [conversations] [messagesPerConversation] [messageChars] [rounds]</pre>
+ */
+public final class ExportThroughput {
+  private static final int WARM_UP_ROUNDS = 3;
+  private static final double MB = 1_000_000;
+  /** Thread CPU time is reported beside wall time: on a shared machine it is the steadier of the two. */
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+  private ExportThroughput() {}
+
+  /** One sealed field as stored, with the place it is bound to. */
+  private record SealedField(FieldRef field, byte[] sealed) {}
+
+  public static void main(String[] args) {
+    String backend = args.length > 0 ? args[0] : "h2";
+    int conversations = args.length > 1 ? Integer.parseInt(args[1]) : 100;
+    int perConversation = args.length > 2 ? Integer.parseInt(args[2]) : 50;
+    int chars = args.length > 3 ? Integer.parseInt(args[3]) : 1000;
+    int rounds = args.length > 4 ? Integer.parseInt(args[4]) : 7;
+    try (BenchEngine engine = BenchEngine.open(backend, 10)) {
+      System.out.printf(Locale.ROOT, "export backend=%s conversations=%d messagesPerConversation=%d messageChars=%d rounds=%d cores=%d%n",
+          backend, conversations, perConversation, chars, rounds, Runtime.getRuntime().availableProcessors());
+      UUID subject = engine.newSubject();
+      for (int i = 0; i < conversations; i++) {
+        engine.conversation(subject, perConversation, chars);
+      }
+      engine.checkpoint();
+      AccessReport report = new AccessReport(engine.confide.database.jdbi(), engine.confide.accounts, engine.confide.settings,
+          engine.confide.providerConsents.consents(), engine.confide.chat.conversations(), engine.confide.accessLog,
+          engine.confide.subjectKeys, engine.confide.tickets);
+      Sealer sealer = engine.confide.subjectKeys.sealer(subject);
+      List<SealedField> fields = engine.confide.database.jdbi().withHandle(h -> sealedFields(h, subject));
+      long plaintextBytes = rawDecrypt(sealer, fields);
+      int archiveBytes = report.archive(subject).length;
+      System.out.printf(Locale.ROOT, "%d sealed fields, %.2f MB of plaintext; archive %.2f MB%n",
+          fields.size(), plaintextBytes / MB, archiveBytes / MB);
+
+      List<Variant> variants = List.of(
+          new Variant("archive", () -> report.archive(subject).length),
+          new Variant("raw decrypt", () -> rawDecrypt(sealer, fields)),
+          new Variant("read + decrypt", () -> engine.confide.database.jdbi().withHandle(h -> rawDecrypt(sealer, sealedFields(h, subject)))));
+      for (int i = 0; i < WARM_UP_ROUNDS; i++) {
+        variants.forEach(v -> v.work.getAsLong());
+      }
+      Samples ratios = new Samples();
+      Samples cpuRatios = new Samples();
+      for (int r = 0; r < rounds; r++) {
+        List<Variant> order = new ArrayList<>(variants);
+        if (r % 2 == 1) {
+          Collections.reverse(order);
+        }
+        order.forEach(Variant::timeOnce);
+        ratios.add(variants.get(1).last / variants.get(0).last);
+        cpuRatios.add(variants.get(1).lastCpu / variants.get(0).lastCpu);
+        System.out.printf(Locale.ROOT, "round %d: archive %.1f MB/s, raw decrypt %.1f MB/s, read + decrypt %.1f MB/s%n", r + 1,
+            plaintextBytes / MB / (variants.get(0).last / 1e9), plaintextBytes / MB / (variants.get(1).last / 1e9),
+            plaintextBytes / MB / (variants.get(2).last / 1e9));
+      }
+      for (Variant v : variants) {
+        System.out.printf(Locale.ROOT, "%s: ms median (min–max) = %s, MB/s at the median %.1f; thread CPU ms = %s, MB per CPU second %.1f%n",
+            v.name, v.times.spread(1e6, "%.1f"), plaintextBytes / MB / (v.times.median() / 1e9), v.cpuTimes.spread(1e6, "%.1f"),
+            plaintextBytes / MB / (v.cpuTimes.median() / 1e9));
+      }
+      System.out.printf(Locale.ROOT, "archive/raw decrypt throughput, per round: median (min–max) = %s; on thread CPU time %s%n",
+          ratios.spread(1, "%.4f"), cpuRatios.spread(1, "%.4f"));
+    }
+  }
+
+  /** A measured variant; {@code work} returns a count so the JIT cannot drop it. */
+  private static final class Variant {
+    final String name;
+    final LongSupplier work;
+    final Samples times = new Samples();
+    final Samples cpuTimes = new Samples();
+    double last;
+    double lastCpu;
+    long sink;
+
+    Variant(String name, LongSupplier work) {
+      this.name = name;
+      this.work = work;
+    }
+
+    void timeOnce() {
+      long cpuStart = THREADS.getCurrentThreadCpuTime();
+      long start = System.nanoTime();
+      sink += work.getAsLong();
+      last = System.nanoTime() - start;
+      lastCpu = THREADS.getCurrentThreadCpuTime() - cpuStart;
+      times.add(last);
+      cpuTimes.add(lastCpu);
+    }
+  }
+
+  /** Every sealed message content and conversation title of the subject. */
+  private static List<SealedField> sealedFields(Handle h, UUID subject) {
+    List<SealedField> fields = new ArrayList<>();
+    h.createQuery("SELECT id, title_sealed FROM conversations WHERE subject_id = :s").bind("s", subject)
+        .map((rs, ctx) -> new SealedField(FieldRef.of("conversations", "title", rs.getObject(1, UUID.class)), rs.getBytes(2)))
+        .forEach(fields::add);
+    h.createQuery("SELECT id, content_sealed FROM messages WHERE subject_id = :s").bind("s", subject)
+        .map((rs, ctx) -> new SealedField(FieldRef.of("messages", "content", rs.getObject(1, UUID.class)), rs.getBytes(2)))
+        .forEach(fields::add);
+    return fields;
+  }
+
+  /** Opens every field; returns the plaintext bytes. */
+  private static long rawDecrypt(Sealer sealer, List<SealedField> fields) {
+    long bytes = 0;
+    for (SealedField f : fields) {
+      bytes += sealer.open(f.field(), f.sealed()).length;
+    }
+    return bytes;
+  }
+}
