@@ -57,7 +57,7 @@ public final class ExportThroughput {
       engine.checkpoint();
       AccessReport report = new AccessReport(engine.confide.database.jdbi(), engine.confide.accounts, engine.confide.settings,
           engine.confide.providerConsents.consents(), engine.confide.chat.conversations(), engine.confide.accessLog,
-          engine.confide.subjectKeys, engine.confide.tickets);
+          engine.confide.subjectKeys, engine.confide.tickets, engine.confide.regions, engine.confide.legalDisclosures);
       Sealer sealer = engine.confide.subjectKeys.sealer(subject);
       List<SealedField> fields = engine.confide.database.jdbi().withHandle(h -> sealedFields(h, subject));
       long plaintextBytes = rawDecrypt(sealer, fields);

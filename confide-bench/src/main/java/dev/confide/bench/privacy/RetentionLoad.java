@@ -45,7 +45,7 @@ public final class RetentionLoad {
     int perSecond = args.length > 4 ? Integer.parseInt(args[4]) : 50;
     int idleSeconds = args.length > 5 ? Integer.parseInt(args[5]) : 10;
     try (BenchEngine engine = BenchEngine.open(backend, 10)) {
-      int retentionDays = engine.confide.config.privacyDefaults().chatRetentionDays();
+      int retentionDays = engine.confide.policy.defaults().chatRetentionDays();
       System.out.printf(Locale.ROOT, "retention backend=%s conversations=%d (2 messages each) rounds=%d writers=%d x %d/s idle=%ds"
               + " batchSize=%d retentionDays=%d cores=%d%n", backend, conversations, rounds, writerCount, perSecond, idleSeconds,
           engine.confide.config.retention().batchSize(), retentionDays, Runtime.getRuntime().availableProcessors());
