@@ -1,5 +1,6 @@
 package dev.confide.web;
 
+import dev.confide.notify.NoticeKind;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -57,6 +58,17 @@ public final class Format {
       case "marketing" -> "Offers and news";
       case "tips" -> "Tips for using Confide";
       default -> kind;
+    };
+  }
+
+  /** What a notice is about, in words. */
+  public static String noticeKind(NoticeKind kind) {
+    return switch (kind) {
+      case POLICY_UPDATE -> "Privacy policy update";
+      case BREACH_NOTICE -> "Security incident";
+      case PRIVACY_REQUEST -> "Privacy request";
+      case ACCOUNT -> "Your account";
+      case PRODUCT -> "Product news";
     };
   }
 

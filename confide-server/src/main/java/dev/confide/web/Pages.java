@@ -1,6 +1,7 @@
 package dev.confide.web;
 
 import dev.confide.app.Confide;
+import dev.confide.notify.Notices.Notice;
 import dev.confide.problem.Problem;
 import gg.jte.ContentType;
 import gg.jte.TemplateEngine;
@@ -8,8 +9,10 @@ import gg.jte.output.StringOutput;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * Renders pages and fragments with the precompiled templates and puts the security headers on
@@ -64,7 +67,15 @@ final class Pages {
     CookieConsent.State cookies = consent.of(ctx, visitor);
     String name = visitor.flatMap(v -> confide.accounts.profile(v.subject())).map(p -> p.name()).orElse(null);
     return new Frame(title, section, name, visitor.map(Visitor::csrfToken).orElse(null),
-        cookies.showBanner(), cookies.analytics(), cookies.gpc());
+        cookies.showBanner(), cookies.analytics(), cookies.gpc(), visitor.map(v -> pendingNotices(v.subject())).orElse(List.of()));
+  }
+
+  /** Counted first: nearly every page view has none, and the count opens nothing sealed. */
+  private List<Notice> pendingNotices(UUID subject) {
+    if (confide.notices.pendingAck(subject) == 0) {
+      return List.of();
+    }
+    return confide.notices.list(subject).stream().filter(Notice::pendingAck).toList();
   }
 
   /** A whole page: {@code template} gets {@code frame} plus the model. */

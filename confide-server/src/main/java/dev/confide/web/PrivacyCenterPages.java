@@ -14,7 +14,8 @@ import java.util.UUID;
 
 /**
  * The privacy center: every setting of {@code /api/settings} with plain-language help, download
- * my data, my privacy requests with their deadlines and receipts, and deleting the account.
+ * my data, my privacy requests with their deadlines and receipts, every notice (acknowledged ones
+ * with their date), and deleting the account.
  */
 final class PrivacyCenterPages {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -36,10 +37,13 @@ final class PrivacyCenterPages {
           "purposes", new TreeSet<>(Settings.PURPOSES),
           "communication", new TreeSet<>(Settings.COMMUNICATION),
           "requests", requests(subject),
+          "notices", confide.notices.list(subject),
           "deletionWindowDays", confide.config.keys().deletionWindowDays()));
     }));
     routes.get("/privacy-center/requests", pages.html(ctx ->
         pages.fragment(ctx, "privacy/requests.jte", Map.of("requests", requests(pages.requireVisitor(ctx).subject())))));
+    routes.get("/privacy-center/notices", pages.html(ctx ->
+        pages.fragment(ctx, "privacy/notices.jte", Map.of("notices", confide.notices.list(pages.requireVisitor(ctx).subject())))));
   }
 
   private List<RequestRow> requests(UUID subject) {

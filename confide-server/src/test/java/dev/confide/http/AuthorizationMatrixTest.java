@@ -109,6 +109,7 @@ class AuthorizationMatrixTest {
       entry("GET /history/results", Access.PAGE),
       entry("GET /privacy-center", Access.PAGE),
       entry("GET /privacy-center/requests", Access.PAGE),
+      entry("GET /privacy-center/notices", Access.PAGE),
       entry("POST /api/admin/login", Access.PUBLIC),
       entry("POST /api/admin/logout", Access.STAFF),
       entry("POST /api/admin/password", Access.STAFF),

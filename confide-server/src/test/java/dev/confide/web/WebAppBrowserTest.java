@@ -416,7 +416,7 @@ class WebAppBrowserTest {
 
   // ---- helpers ----
 
-  private static Locator button(Page page, String name) {
+  static Locator button(Page page, String name) {
     return page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName(name));
   }
 

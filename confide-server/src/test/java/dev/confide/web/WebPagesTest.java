@@ -2,12 +2,14 @@ package dev.confide.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.confide.notify.NoticeKind;
 import dev.confide.testing.ApiClient;
 import dev.confide.testing.TestBackend;
 import dev.confide.testing.TestServer;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -110,6 +112,35 @@ class WebPagesTest {
       String html = client.get(path).text();
       assertThat(html).as(path).doesNotContain("<script>alert(1)", "<img src=x").contains("&lt;script&gt;alert(1)&lt;/script&gt;");
     }
+  }
+
+  @Test
+  @Tag("P33")
+  @Tag("P35")
+  void aNoticeToAcknowledgeLeadsEveryPageEscapedUntilAcknowledged() {
+    ApiClient client = signedUp("Noel", "noel@example.com");
+    UUID subject = UUID.fromString(client.get("/api/me").json().get("id").asText());
+    String conversation = startChat(client, "Hello notices");
+    String payload = "<script>alert(1)</script>";
+    String notice = server.confide.notices.post(subject, NoticeKind.BREACH_NOTICE, "Title " + payload, "Body " + payload, true)
+        .toString();
+    List<String> pages = List.of("/chat", "/chat/" + conversation, "/history", "/privacy-center",
+        "/chat/00000000-0000-0000-0000-000000000000");
+    for (String path : pages) {
+      String html = client.get(path).text();
+      assertThat(html).as(path).contains("id=\"pending-notices\"", "data-id=\"" + notice + "\"")
+          .doesNotContain("<script>alert(1)").contains("Title &lt;script&gt;alert(1)&lt;/script&gt;");
+      assertThat(html.indexOf("id=\"pending-notices\"")).as(path + ": first in main")
+          .isGreaterThan(html.indexOf("<main")).isLessThan(html.indexOf("<h1"));
+    }
+    assertThat(client.get("/chat/list").text()).as("fragments stay as they are").doesNotContain("pending-notices");
+    assertThat(client.get("/privacy-center/notices").text()).contains("Not acknowledged yet");
+
+    assertThat(client.post("/api/notices/" + notice + "/ack", null).status()).isEqualTo(204);
+    for (String path : pages) {
+      assertThat(client.get(path).text()).as(path).doesNotContain("id=\"pending-notices\"");
+    }
+    assertThat(client.get("/privacy-center/notices").text()).contains("Acknowledged on").contains("Body &lt;script&gt;");
   }
 
   @Test

@@ -170,6 +170,40 @@
     announce(choice === 'analytics' ? 'Analytics cookies allowed.' : 'Only essential cookies will be used.');
   });
 
+  // ---- everywhere: notices to acknowledge (P33, P35) -----------------------------------------
+
+  document.addEventListener('click', async (event) => {
+    const button = event.target.closest('[data-action="ack-notice"]');
+    if (!button) {
+      return;
+    }
+    const region = $('#pending-notices');
+    const notice = button.closest('[data-notice]');
+    const title = notice.querySelector('h3').textContent;
+    button.disabled = true;
+    try {
+      await api('POST', '/api/notices/' + encodeURIComponent(button.dataset.id) + '/ack');
+    } catch (error) {
+      button.disabled = false;
+      $('#pending-notices-status').textContent = 'Not saved: ' + sentence(error.message);
+      button.focus();
+      return;
+    }
+    notice.remove();
+    // the button that had focus is gone: move it to what comes next rather than to the top of the page
+    const left = region.querySelectorAll('[data-notice]');
+    if (left.length) {
+      left[0].querySelector('h3').focus();
+    } else {
+      region.remove();
+      $('#main').focus();
+    }
+    announce('Notice acknowledged: ' + title + '.' + (left.length ? ' ' + left.length + ' more to read.' : ''));
+    if ($('#notice-list')) {
+      await swap('/privacy-center/notices', '#notice-list');
+    }
+  });
+
   // ---- sign-up and log-in -------------------------------------------------------------------
 
   const FIELD_OF = {
