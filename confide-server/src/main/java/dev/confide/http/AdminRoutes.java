@@ -68,6 +68,8 @@ final class AdminRoutes {
     JsonBody body = JsonBody.read(ctx, Set.of("code"));
     UUID id = PathIds.uuid(ctx, "privacy request");
     PrivacyRequests.Request done = confide.privacyRequests.verify(id, body.requiredString("code"));
+    confide.privacyRequests.queue(false).stream().filter(e -> e.id().equals(id)).findFirst()
+        .ifPresent(e -> PrivacyRequestRoutes.mailReceipt(confide, e.subject(), done));
     Map<String, Object> out = queueView(id);
     if (done.receipt() != null) {
       out.put("receipt", Map.of("payload", done.receipt().payload(), "signature", done.receipt().signature()));

@@ -45,7 +45,21 @@ final class PrivacyRequestRoutes {
     List<String> purposes = body.has("purposes") ? body.requiredStringList("purposes") : List.of();
     PrivacyRequests.Request request = confide.privacyRequests.submit(principal.subject(), type,
         body.optionalString("jurisdiction").orElse(null), purposes);
+    mailReceipt(confide, principal.subject(), request);
     ctx.status(201).json(view(request));
+  }
+
+  /**
+   * A request's receipt also goes by mail (a legal notice: never suppressed by preferences), except
+   * after an erasure: the address is gone with the account, and the receipt was shown at once.
+   */
+  static void mailReceipt(Confide confide, UUID subject, PrivacyRequests.Request request) {
+    if (request.type().equals("erase")) {
+      return;
+    }
+    confide.outbox.enqueue(subject, dev.confide.notify.MailKind.LEGAL, "request_receipt", Map.of(
+        "requestType", request.type(), "requestId", request.id().toString(),
+        "receivedAt", request.receivedAt().toString(), "dueAt", request.dueAt().toString()));
   }
 
   private void download(Context ctx) {

@@ -56,6 +56,9 @@ class PrivacyRequestTest {
       assertThat(Instant.parse(request.get("dueAt").asText())).isEqualTo(Instant.parse("2026-12-02T10:00:00Z"));
       String key = server.client().get("/api/privacy/receipt-key").json().get("keyset").asText();
       assertThat(ReceiptSigner.verify(key, request.at("/receipt/payload").asText(), request.at("/receipt/signature").asText())).isTrue();
+      java.util.UUID archie = server.confide.accounts.findByEmail("archie@example.com").orElseThrow();
+      assertThat(server.confide.outbox.history(archie)).as("the receipt also goes by mail")
+          .anySatisfy(m -> assertThat(m.template()).isEqualTo("request_receipt"));
 
       HttpResponse<byte[]> download = download(server, ada, request.get("download").asText());
       assertThat(download.statusCode()).isEqualTo(200);
