@@ -19,11 +19,11 @@ CREATE INDEX staff_sessions_by_subject ON staff_sessions (subject_id);
 ALTER TABLE accounts ADD COLUMN baa_reference VARCHAR(200);
 
 -- rights: requests that arrived by email are verified by a one-time code mailed to the account (P30);
--- only a hash of the code is kept. Reminders before a deadline are sent once each.
+-- the code is sealed with the subject's key (an 8-digit hash could be brute-forced from a copy). Reminders before a deadline are sent once each.
 CREATE TABLE request_verifications (
   request_id   UUID PRIMARY KEY,
   subject_id   UUID NOT NULL,
-  code_hash    BYTEA NOT NULL,
+  code_sealed  BYTEA NOT NULL,
   expires_at   TIMESTAMP WITH TIME ZONE NOT NULL,
   attempts     INT DEFAULT 0 NOT NULL,
   verified_at  TIMESTAMP WITH TIME ZONE

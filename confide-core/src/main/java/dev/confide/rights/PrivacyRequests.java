@@ -95,8 +95,8 @@ public final class PrivacyRequests {
     UUID id = file(subject, type, jurisdiction, purposes, receivedAt == null ? clock.instant() : receivedAt, "email", "verifying");
     String code = String.format(Locale.ROOT, "%08d", new java.security.SecureRandom().nextInt(100_000_000));
     jdbi.useHandle(h -> h.createUpdate("""
-            INSERT INTO request_verifications (request_id, subject_id, code_hash, expires_at) VALUES (:r, :s, :hash, :exp)""")
-        .bind("r", id).bind("s", subject).bind("hash", codeHash(id, code)).bind("exp", clock.instant().plus(CODE_VALID))
+            INSERT INTO request_verifications (request_id, subject_id, code_sealed, expires_at) VALUES (:r, :s, :code, :exp)""")
+        .bind("r", id).bind("s", subject).bind("code", subjectKeys.sealer(subject).sealString(codeField(id), code)).bind("exp", clock.instant().plus(CODE_VALID))
         .execute());
     return new Intake(get(subject, id), code);
   }
@@ -106,9 +106,9 @@ public final class PrivacyRequests {
    * app; five wrong codes, or an expired one, close it unverified.
    */
   public Request verify(UUID requestId, String code) {
-    record Pending(UUID subject, byte[] hash, Instant expires, int attempts, String type, String purposes) {}
+    record Pending(UUID subject, byte[] sealedCode, Instant expires, int attempts, String type, String purposes) {}
     Pending p = jdbi.withHandle(h -> h.createQuery("""
-            SELECT v.subject_id, v.code_hash, v.expires_at, v.attempts, r.request_type, r.purposes
+            SELECT v.subject_id, v.code_sealed, v.expires_at, v.attempts, r.request_type, r.purposes
             FROM request_verifications v JOIN privacy_requests r ON r.id = v.request_id
             WHERE v.request_id = :id AND v.verified_at IS NULL AND r.status = 'verifying'""")
         .bind("id", requestId)
@@ -117,7 +117,10 @@ public final class PrivacyRequests {
         .findOne())
         .orElseThrow(() -> Problem.notFound("no request waiting for verification"));
     Instant now = clock.instant();
-    boolean matches = code != null && java.security.MessageDigest.isEqual(p.hash(), codeHash(requestId, code.strip()));
+    byte[] expected = subjectKeys.sealer(p.subject()).openString(codeField(requestId), p.sealedCode())
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    boolean matches = code != null
+        && java.security.MessageDigest.isEqual(expected, code.strip().getBytes(java.nio.charset.StandardCharsets.UTF_8));
     if (!matches || now.isAfter(p.expires())) {
       boolean exhausted = now.isAfter(p.expires()) || p.attempts() + 1 >= MAX_CODE_ATTEMPTS;
       jdbi.useTransaction(h -> {
@@ -142,19 +145,26 @@ public final class PrivacyRequests {
 
   /** The staff queue: open requests first, soonest deadline first. */
   public List<QueueEntry> queue(boolean openOnly) {
-    Instant now = clock.instant();
-    return jdbi.withHandle(h -> h.createQuery("""
-            SELECT id, subject_id, request_type, status, channel, jurisdiction, received_at, due_at FROM privacy_requests
-            %s ORDER BY CASE WHEN status IN %s THEN 0 ELSE 1 END, due_at, id LIMIT 1000""".formatted(
-                openOnly ? "WHERE status IN " + OPEN : "", OPEN))
-        .map((rs, ctx) -> {
-          String status = rs.getString(4);
-          Instant due = rs.getObject(8, OffsetDateTime.class).toInstant();
-          return new QueueEntry(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3), status,
-              rs.getString(5), rs.getString(6), rs.getObject(7, OffsetDateTime.class).toInstant(), due,
-              isOpen(status) && due.isBefore(now));
-        })
-        .list());
+    return jdbi.withHandle(h -> h.createQuery(QUEUE_COLUMNS + (openOnly ? " WHERE status IN " + OPEN : "")
+            + " ORDER BY CASE WHEN status IN " + OPEN + " THEN 0 ELSE 1 END, due_at, id LIMIT 1000")
+        .map(this::queueEntry).list());
+  }
+
+  /** One request as the staff queue shows it, whoever's it is. */
+  public QueueEntry entry(UUID id) {
+    return jdbi.withHandle(h -> h.createQuery(QUEUE_COLUMNS + " WHERE id = :id").bind("id", id).map(this::queueEntry).findOne())
+        .orElseThrow(() -> Problem.notFound("no such privacy request"));
+  }
+
+  private static final String QUEUE_COLUMNS =
+      "SELECT id, subject_id, request_type, status, channel, jurisdiction, received_at, due_at FROM privacy_requests";
+
+  private QueueEntry queueEntry(java.sql.ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx) throws java.sql.SQLException {
+    String status = rs.getString(4);
+    Instant due = rs.getObject(8, OffsetDateTime.class).toInstant();
+    return new QueueEntry(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3), status,
+        rs.getString(5), rs.getString(6), rs.getObject(7, OffsetDateTime.class).toInstant(), due,
+        isOpen(status) && due.isBefore(clock.instant()));
   }
 
   /**
@@ -350,13 +360,8 @@ public final class PrivacyRequests {
     return OPEN.contains("'" + status + "'");
   }
 
-  private static byte[] codeHash(UUID request, String code) {
-    try {
-      return java.security.MessageDigest.getInstance("SHA-256")
-          .digest((request + ":" + code).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+  private static FieldRef codeField(UUID request) {
+    return FieldRef.of("request_verifications", "code", request);
   }
 
   private static FieldRef archiveField(UUID request) {

@@ -68,8 +68,7 @@ final class AdminRoutes {
     JsonBody body = JsonBody.read(ctx, Set.of("code"));
     UUID id = PathIds.uuid(ctx, "privacy request");
     PrivacyRequests.Request done = confide.privacyRequests.verify(id, body.requiredString("code"));
-    confide.privacyRequests.queue(false).stream().filter(e -> e.id().equals(id)).findFirst()
-        .ifPresent(e -> PrivacyRequestRoutes.mailReceipt(confide, e.subject(), done));
+    PrivacyRequestRoutes.mailReceipt(confide, confide.privacyRequests.entry(id).subject(), done);
     Map<String, Object> out = queueView(id);
     if (done.receipt() != null) {
       out.put("receipt", Map.of("payload", done.receipt().payload(), "signature", done.receipt().signature()));
@@ -78,8 +77,7 @@ final class AdminRoutes {
   }
 
   private Map<String, Object> queueView(UUID id) {
-    return confide.privacyRequests.queue(false).stream().filter(e -> e.id().equals(id)).findFirst().map(AdminRoutes::view)
-        .orElseThrow(() -> Problem.notFound("no such privacy request"));
+    return view(confide.privacyRequests.entry(id));
   }
 
   private void extend(Context ctx) {
