@@ -15,15 +15,12 @@ import dev.confide.notify.NoticeKind;
 import dev.confide.testing.ApiClient;
 import dev.confide.testing.TestBackend;
 import dev.confide.testing.TestServer;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Notices that must be acknowledged, in a real browser: a significant policy version published
@@ -34,33 +31,15 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("P33")
 @Tag("P35")
 @Tag("P39")
-class NoticesBrowserTest {
+class NoticesBrowserTest extends BrowserTestBase {
   private static final String PASSWORD = "a long enough passphrase";
   private static final String SCRIPT = "<script>alert(1)</script>";
   private static final String SUMMARY = "We now keep server logs for 14 days.\nThe new policy is at /privacy.";
 
-  @TempDir
-  static Path tmp;
-  private static BrowserFixture browser;
-  private static TestServer server;
-  private static String base;
 
   @BeforeAll
   static void start() {
-    browser = BrowserFixture.launch();
-    server = TestServer.start(TestBackend.H2, tmp);
-    base = server.baseUrl();
-    PlaywrightAssertions.setDefaultAssertionTimeout(15_000);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (server != null) {
-      server.close();
-    }
-    if (browser != null) {
-      browser.close();
-    }
+    launch(dir -> TestServer.start(TestBackend.H2, dir));
   }
 
   @Test

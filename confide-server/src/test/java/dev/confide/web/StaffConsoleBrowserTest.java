@@ -23,11 +23,9 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The staff console in a real browser (Debian's chromium through Playwright, skipped when it is
@@ -36,34 +34,16 @@ import org.junit.jupiter.api.io.TempDir;
  * target/screenshots/staff-*.png.
  */
 @Tag("P39")
-class StaffConsoleBrowserTest {
+class StaffConsoleBrowserTest extends BrowserTestBase {
   private static final String PASSWORD = "a long enough passphrase";
   private static final String STAFF_PASSWORD = "my own console passphrase";
   private static final String SCRIPT = "<script>alert(1)</script>";
   private static final String IMAGE = "\"><img src=x onerror=alert(1)>";
 
-  @TempDir
-  static Path tmp;
-  private static BrowserFixture browser;
-  private static TestServer server;
-  private static String base;
 
   @BeforeAll
   static void start() {
-    browser = BrowserFixture.launch();
-    server = TestServer.start(TestBackend.H2, tmp);
-    base = server.baseUrl();
-    PlaywrightAssertions.setDefaultAssertionTimeout(15_000);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (server != null) {
-      server.close();
-    }
-    if (browser != null) {
-      browser.close();
-    }
+    launch(dir -> TestServer.start(TestBackend.H2, dir));
   }
 
   @Test

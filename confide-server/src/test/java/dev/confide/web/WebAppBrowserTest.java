@@ -25,7 +25,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The web app in a real browser (Debian's chromium through Playwright) against a real server on
@@ -33,37 +32,23 @@ import org.junit.jupiter.api.io.TempDir;
  * checked with axe-core and photographed at desktop and 360 px width under target/screenshots.
  */
 @Tag("P39")
-class WebAppBrowserTest {
+class WebAppBrowserTest extends BrowserTestBase {
   private static final String PASSWORD = "a long enough passphrase";
   private static final String SCRIPT = "<script>alert(1)</script>";
   private static final String IMAGE = "\"><img src=x onerror=alert(1)>";
 
-  @TempDir
-  static Path tmp;
-  private static BrowserFixture browser;
   private static FakeUpstream upstream;
-  private static TestServer server;
-  private static String base;
 
   @BeforeAll
   static void start() throws IOException {
-    browser = BrowserFixture.launch();
     upstream = new FakeUpstream().echo().delayPerWord(40);
-    server = TestServer.start(TestBackend.H2, tmp, upstream.providerYaml(5000), false);
-    base = server.baseUrl();
-    PlaywrightAssertions.setDefaultAssertionTimeout(15_000);
+    launch(dir -> TestServer.start(TestBackend.H2, dir, upstream.providerYaml(5000), false));
   }
 
   @AfterAll
-  static void stop() {
-    if (server != null) {
-      server.close();
-    }
+  static void stopUpstream() {
     if (upstream != null) {
       upstream.close();
-    }
-    if (browser != null) {
-      browser.close();
     }
   }
 
