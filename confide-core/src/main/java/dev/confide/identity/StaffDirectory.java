@@ -30,8 +30,11 @@ public final class StaffDirectory {
   private final PasswordHasher passwords;
   private final Clock clock;
 
-  /** A staff member as listed for operators: no personal values. */
-  public record Member(UUID id, Set<StaffRole> roles, java.time.Instant createdAt) {}
+  /**
+   * A staff member as listed for operators: no personal values. Until a one-time password is
+   * replaced, only the password change is allowed.
+   */
+  public record Member(UUID id, Set<StaffRole> roles, java.time.Instant createdAt, boolean passwordChangeRequired) {}
 
   /**
    * A staff member just created: what must reach them once and is never shown again — the TOTP
@@ -159,28 +162,21 @@ public final class StaffDirectory {
         .bind("hash", replacementHash).bind("id", id).execute());
   }
 
-  /** The live (not disabled) staff member's roles. */
+  /** The live (not disabled) staff member. */
   public Optional<Member> member(UUID id) {
-    return jdbi.withHandle(h -> h.createQuery(
-            "SELECT subject_id, roles, created_at FROM staff_members WHERE subject_id = :id AND disabled_at IS NULL")
-        .bind("id", id)
-        .map((rs, ctx) -> new Member(rs.getObject(1, UUID.class), parseRoles(rs.getString(2)),
-            rs.getObject(3, java.time.OffsetDateTime.class).toInstant()))
-        .findOne());
-  }
-
-  /** Whether the staff member still has to replace a one-time password. */
-  public boolean passwordChangeRequired(UUID id) {
-    return jdbi.withHandle(h -> h.createQuery("SELECT password_change_required FROM staff_members WHERE subject_id = :id")
-        .bind("id", id).mapTo(Boolean.class).findOne()).orElse(true);
+    return jdbi.withHandle(h -> h.createQuery(MEMBERS + " AND subject_id = :id").bind("id", id).map(StaffDirectory::member).findOne());
   }
 
   public List<Member> list() {
-    return jdbi.withHandle(h -> h.createQuery(
-            "SELECT subject_id, roles, created_at FROM staff_members WHERE disabled_at IS NULL ORDER BY created_at")
-        .map((rs, ctx) -> new Member(rs.getObject(1, UUID.class), parseRoles(rs.getString(2)),
-            rs.getObject(3, java.time.OffsetDateTime.class).toInstant()))
-        .list());
+    return jdbi.withHandle(h -> h.createQuery(MEMBERS + " ORDER BY created_at").map(StaffDirectory::member).list());
+  }
+
+  private static final String MEMBERS =
+      "SELECT subject_id, roles, created_at, password_change_required FROM staff_members WHERE disabled_at IS NULL";
+
+  private static Member member(java.sql.ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx) throws java.sql.SQLException {
+    return new Member(rs.getObject(1, UUID.class), parseRoles(rs.getString(2)),
+        rs.getObject(3, java.time.OffsetDateTime.class).toInstant(), rs.getBoolean(4));
   }
 
   private static Set<StaffRole> parseRoles(String roles) {

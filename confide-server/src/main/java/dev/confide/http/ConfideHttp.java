@@ -135,7 +135,7 @@ public final class ConfideHttp implements AutoCloseable {
         })), ctx -> staffCookie.read(ctx).flatMap(s -> confide.staffSessions.resolve(s.sessionId())
         .flatMap(confide.staff::member)
         .map(m -> new dev.confide.web.StaffVisitor(m.id(), m.roles(), SessionCookie.csrfToken(s.csrf()),
-            confide.staff.passwordChangeRequired(m.id()))))).register(c.routes);
+            m.passwordChangeRequired())))).register(c.routes);
 
     c.routes.exception(Problem.class, (e, ctx) -> ApiErrors.write(ctx, e));
     c.routes.exception(ProviderException.class, (e, ctx) -> ApiErrors.write(ctx, e));

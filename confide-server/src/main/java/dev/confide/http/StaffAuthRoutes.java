@@ -72,7 +72,7 @@ final class StaffAuthRoutes {
             "send the csrfToken from the staff log-in in the X-CSRF-Token header");
       }
     }
-    if (!ctx.path().equals(PASSWORD) && !ctx.path().equals(LOGOUT) && confide.staff.passwordChangeRequired(id)) {
+    if (!ctx.path().equals(PASSWORD) && !ctx.path().equals(LOGOUT) && member.passwordChangeRequired()) {
       throw new Problem(Problem.Kind.FORBIDDEN, "password_change_required",
           "replace the one-time password first: POST /api/admin/password");
     }
