@@ -1,5 +1,7 @@
 package dev.confide.http;
 
+import static dev.confide.http.QueryParams.intParam;
+
 import dev.confide.chat.ChatService;
 import dev.confide.chat.ConversationSummary;
 import dev.confide.chat.ConversationView;
@@ -243,22 +245,6 @@ final class ChatRoutes {
 
   private static UUID id(Context ctx, String what) {
     return PathIds.uuid(ctx, what);
-  }
-
-  private static int intParam(Context ctx, String name, int fallback, int min, int max) {
-    String raw = ctx.queryParam(name);
-    if (raw == null) {
-      return fallback;
-    }
-    try {
-      int value = Integer.parseInt(raw);
-      if (value < min || value > max) {
-        throw new NumberFormatException();
-      }
-      return value;
-    } catch (NumberFormatException e) {
-      throw Problem.invalid("invalid_" + name, name + " must be a whole number from " + min + " to " + max);
-    }
   }
 
   private String write(Object value) {

@@ -1,5 +1,7 @@
 package dev.confide.http;
 
+import static dev.confide.http.QueryParams.intParam;
+
 import dev.confide.app.Confide;
 import dev.confide.audit.AuditFilter;
 import dev.confide.audit.AuditHead;
@@ -286,22 +288,6 @@ final class GovernanceRoutes {
       return UUID.fromString(text);
     } catch (IllegalArgumentException e) {
       throw Problem.invalid("invalid_" + field, field + " must be an id");
-    }
-  }
-
-  private static int intParam(Context ctx, String name, int fallback, int min, int max) {
-    String value = ctx.queryParam(name);
-    if (value == null) {
-      return fallback;
-    }
-    try {
-      int parsed = Integer.parseInt(value);
-      if (parsed < min || parsed > max) {
-        throw new NumberFormatException();
-      }
-      return parsed;
-    } catch (NumberFormatException e) {
-      throw Problem.invalid("invalid_" + name, name + " must be a whole number from " + min + " to " + max);
     }
   }
 }
