@@ -10,7 +10,6 @@ import io.javalin.http.Context;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
 
@@ -88,10 +87,6 @@ final class AuthRoutes {
   }
 
   private void throttle(Context ctx, byte[] accountIndex) {
-    OptionalLong wait = throttle.tryAttempt(ctx.ip(), accountIndex);
-    if (wait.isPresent()) {
-      ctx.header("Retry-After", String.valueOf(wait.getAsLong()));
-      throw new Problem(Problem.Kind.RATE_LIMITED, "rate_limited", "too many attempts; try again in " + wait.getAsLong() + " seconds");
-    }
+    throttle.admit(ctx.ip(), accountIndex);
   }
 }

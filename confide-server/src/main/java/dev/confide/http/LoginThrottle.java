@@ -25,6 +25,15 @@ final class LoginThrottle {
     this.perIpPerMinute = perIpPerMinute;
   }
 
+  /** Takes one attempt, or refuses with 429 and a Retry-After (written by ApiErrors). */
+  void admit(String clientAddress, byte[] accountIndex) {
+    OptionalLong wait = tryAttempt(clientAddress, accountIndex);
+    if (wait.isPresent()) {
+      throw new dev.confide.problem.Problem(dev.confide.problem.Problem.Kind.RATE_LIMITED, "rate_limited",
+          "too many attempts; try again in " + wait.getAsLong() + " seconds", wait.getAsLong());
+    }
+  }
+
   /** Takes one attempt from both buckets; returns the seconds to wait when either is empty. */
   OptionalLong tryAttempt(String clientAddress, byte[] accountIndex) {
     OptionalLong ip = take("ip:" + clientAddress, perIpPerMinute);

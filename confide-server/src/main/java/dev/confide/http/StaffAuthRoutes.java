@@ -13,7 +13,6 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
 
@@ -84,11 +83,7 @@ final class StaffAuthRoutes {
     String email = body.requiredString("email");
     char[] password = body.requiredString("password").toCharArray();
     String totp = body.requiredString("totp");
-    OptionalLong wait = throttle.tryAttempt(ctx.ip(), ("staff:" + email.strip().toLowerCase(java.util.Locale.ROOT)).getBytes());
-    if (wait.isPresent()) {
-      ctx.header("Retry-After", String.valueOf(wait.getAsLong()));
-      throw new Problem(Problem.Kind.RATE_LIMITED, "rate_limited", "too many attempts; try again in " + wait.getAsLong() + " seconds");
-    }
+    throttle.admit(ctx.ip(), ("staff:" + email.strip().toLowerCase(java.util.Locale.ROOT)).getBytes());
     try {
       StaffDirectory.SignedIn signedIn = confide.staff.signIn(email, password, totp)
           .orElseThrow(() -> new Problem(Problem.Kind.UNAUTHENTICATED, "invalid_credentials",
