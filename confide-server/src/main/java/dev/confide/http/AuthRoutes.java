@@ -3,11 +3,9 @@ package dev.confide.http;
 import dev.confide.app.Confide;
 import dev.confide.disclosure.SubjectRegions;
 import dev.confide.identity.NewAccount;
-import dev.confide.identity.Sessions;
 import dev.confide.problem.Problem;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
@@ -15,7 +13,6 @@ import java.util.UUID;
 
 /** Sign-up, log-in and log-out. Sign-up and log-in open a session and return its CSRF token. */
 final class AuthRoutes {
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   private final Confide confide;
   private final SessionCookie cookie;
@@ -79,10 +76,7 @@ final class AuthRoutes {
   }
 
   private Map<String, Object> openSession(Context ctx, UUID subject) {
-    Sessions.Opened session = confide.sessions.open(subject);
-    byte[] csrf = new byte[32];
-    RANDOM.nextBytes(csrf);
-    String csrfToken = cookie.issue(ctx, session.sessionId(), csrf, session.expiresAt(), confide.clock.instant());
+    String csrfToken = cookie.open(ctx, confide.sessions, subject, confide.clock.instant()).csrfToken();
     return Map.of("id", subject.toString(), "csrfToken", csrfToken);
   }
 

@@ -23,6 +23,11 @@ final class SessionCookie {
 
   record Contents(byte[] sessionId, byte[] csrf) {}
 
+  /** A session just opened: the CSRF token the client must echo, and when the session ends. */
+  record Opened(String csrfToken, Instant expiresAt) {}
+
+  private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
   /** End users' session cookie. */
   SessionCookie(CookieSealer sealer, boolean secure) {
     this(sealer, secure, "confide_session");
@@ -37,6 +42,14 @@ final class SessionCookie {
 
   String name() {
     return secure ? "__Host-" + baseName : baseName;
+  }
+
+  /** Opens a session for {@code subject} in {@code sessions} with a fresh CSRF secret and sets its cookie. */
+  Opened open(Context ctx, dev.confide.identity.Sessions sessions, java.util.UUID subject, Instant now) {
+    dev.confide.identity.Sessions.Opened session = sessions.open(subject);
+    byte[] csrf = new byte[CSRF];
+    RANDOM.nextBytes(csrf);
+    return new Opened(issue(ctx, session.sessionId(), csrf, session.expiresAt(), now), session.expiresAt());
   }
 
   /** Sets the cookie and returns the CSRF token the client must echo in {@code X-CSRF-Token}. */

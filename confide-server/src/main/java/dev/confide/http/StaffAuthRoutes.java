@@ -9,7 +9,6 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -27,7 +26,6 @@ final class StaffAuthRoutes {
   private static final String PASSWORD = "/api/admin/password";
   private static final String LOGOUT = "/api/admin/logout";
   static final String STAFF = "confide.staff";
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   private final Confide confide;
   private final SessionCookie cookie;
@@ -88,16 +86,13 @@ final class StaffAuthRoutes {
       StaffDirectory.SignedIn signedIn = confide.staff.signIn(email, password, totp)
           .orElseThrow(() -> new Problem(Problem.Kind.UNAUTHENTICATED, "invalid_credentials",
               "email, password or authenticator code is wrong"));
-      Sessions.Opened session = confide.staffSessions.open(signedIn.id());
+      SessionCookie.Opened session = cookie.open(ctx, confide.staffSessions, signedIn.id(), confide.clock.instant());
       confide.auditLog.append(dev.confide.audit.AuditEvent.of(dev.confide.audit.Actor.staff(signedIn.id()),
           dev.confide.audit.AuditActions.STAFF_LOGIN));
-      byte[] csrf = new byte[32];
-      RANDOM.nextBytes(csrf);
-      String csrfToken = cookie.issue(ctx, session.sessionId(), csrf, session.expiresAt(), confide.clock.instant());
       Map<String, Object> out = new LinkedHashMap<>();
       out.put("id", signedIn.id().toString());
       out.put("roles", signedIn.roles().stream().map(StaffRole::wireName).sorted().toList());
-      out.put("csrfToken", csrfToken);
+      out.put("csrfToken", session.csrfToken());
       out.put("passwordChangeRequired", signedIn.passwordChangeRequired());
       out.put("expiresAt", session.expiresAt());
       ctx.json(out);
