@@ -106,6 +106,8 @@ public final class Confide implements AutoCloseable {
   public final Erasure erasure;
   public final PrivacyRequests privacyRequests;
   public final SupportTickets tickets;
+  /** Row counts per subject, what staff see without a grant (P21). */
+  public final dev.confide.rights.SubjectFootprint footprints;
   public final RetentionSweeps retention;
   public final TrainingExport trainingExport;
   /** The privacy policy this deployment enforces and publishes (DESIGN §2). */
@@ -232,6 +234,7 @@ public final class Confide implements AutoCloseable {
       this.incidents = new dev.confide.incidents.Incidents(jdbi, auditLog, grants, staff,
           new IncidentMail(notices, outbox), clock);
       this.tickets = new SupportTickets(jdbi, subjectKeys, clock);
+      this.footprints = new dev.confide.rights.SubjectFootprint(jdbi);
       this.privacyRequests = new PrivacyRequests(jdbi, settings, new AccessReport(jdbi, accounts, settings,
           providerConsents.consents(), conversations, accessLog, subjectKeys, tickets, regions, legalDisclosures), erasure, subjectKeys, keys.receiptSigner(),
           deadlines(policy), clock);

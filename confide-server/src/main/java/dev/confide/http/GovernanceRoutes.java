@@ -118,19 +118,11 @@ final class GovernanceRoutes {
   private void subjectMetadata(Context ctx) {
     StaffAuthRoutes.staff(ctx);
     UUID subject = PathIds.uuid(ctx, "subject");
-    Map<String, Object> out = confide.database.jdbi().withHandle(h -> {
-      Map<String, Object> m = new LinkedHashMap<>();
-      var created = h.createQuery("SELECT created_at FROM accounts WHERE subject_id = :s").bind("s", subject)
-          .mapTo(java.time.OffsetDateTime.class).findOne()
-          .orElseThrow(() -> Problem.notFound("no such subject"));
-      m.put("subjectId", subject.toString());
-      m.put("createdAt", created.toInstant());
-      for (String table : List.of("conversations", "messages", "support_tickets", "privacy_requests", "api_keys")) {
-        m.put(table, h.createQuery("SELECT COUNT(*) FROM " + table + " WHERE subject_id = :s").bind("s", subject)
-            .mapTo(Long.class).one());
-      }
-      return m;
-    });
+    var footprint = confide.footprints.of(subject).orElseThrow(() -> Problem.notFound("no such subject"));
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("subjectId", subject.toString());
+    out.put("createdAt", footprint.createdAt());
+    out.putAll(footprint.rowCounts());
     out.put("hipaa", confide.accounts.isHipaa(subject));
     ctx.json(out);
   }
