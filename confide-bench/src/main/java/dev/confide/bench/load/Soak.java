@@ -446,8 +446,8 @@ public final class Soak {
    *       its cap of 16 MiB as the database file grows; it is reported beside): 8 MiB or 10 %,
    *       whichever is more — other bounded caches (statements, subject keys, rate-limit buckets,
    *       JIT-compiled lambdas' classes) settle over minutes, and the driver's own live objects
-   *       share the heap. At the ~20 requests/s this mix answers, the middles of the first and
-   *       last quarter of a 10-minute run are 6 minutes and ~7,000 requests apart, so a leak of
+   *       share the heap. At the ~21 requests/s this mix answers, the middles of the first and
+   *       last quarter of a 10-minute run are 6 minutes and ~7,500 requests apart, so a leak of
    *       1.2 KiB or more per request is flagged; smaller ones show in the slope;
    *   <li>threads and open files: 8 or 10 % — Jetty's pool grows and shrinks with momentary
    *       concurrency (idle threads leave after 60 s), and keep-alive connections come and go.
@@ -460,10 +460,11 @@ public final class Soak {
       System.out.println("too few samples after warm-up for a verdict");
       return false;
     }
-    System.out.printf(Locale.ROOT, "%n| gauge (after %d s warm-up) | first quarter median | last quarter median | change | slope per 10 min | "
-        + "tolerance | grew |%n|---|---:|---:|---:|---:|---:|---|%n", warmUp);
+    System.out.printf(Locale.ROOT, "%n| gauge (after %d s warm-up) | first quarter median | last quarter median | change "
+        + "| slope per 10 min | tolerance | grew |%n|---|---:|---:|---:|---:|---:|---|%n", warmUp);
     boolean h2 = steady.get(0).jvm.h2CacheMiB() >= 0;
-    boolean grew = gauge("heap after GC (MiB)", steady, s -> s.jvm.heapAfterGcBytes() / 1048576.0, h2 ? Double.MAX_VALUE : 8, 0.10);
+    boolean grew = gauge("heap after GC (MiB)", steady, s -> s.jvm.heapAfterGcBytes() / 1048576.0,
+        h2 ? Double.MAX_VALUE : 8, 0.10);
     if (h2) {
       gauge("H2 page cache (MiB, capped)", steady, s -> s.jvm.h2CacheMiB(), Double.MAX_VALUE, 0);
       grew = gauge("heap after GC less H2 cache (MiB)", steady,
