@@ -16,8 +16,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** Set-up shared by the benchmarks. */
-final class BenchSupport {
+/** Set-up shared by the benchmarks and the load drivers. */
+public final class BenchSupport {
   private BenchSupport() {}
 
   /** The key hierarchy the server opens at start-up (root key file in {@code keyDir}). */
@@ -38,7 +38,8 @@ final class BenchSupport {
     }
   }
 
-  static void deleteRecursively(Path dir) {
+  /** Deletes a temporary directory and everything in it; nothing when {@code dir} is null. */
+  public static void deleteRecursively(Path dir) {
     if (dir == null) {
       return;
     }

@@ -1,6 +1,7 @@
 package dev.confide.bench.privacy;
 
 import dev.confide.app.Confide;
+import dev.confide.bench.BenchSupport;
 import dev.confide.chat.ChatService;
 import dev.confide.chat.DecisionEvent;
 import dev.confide.config.ConfideConfig;
@@ -17,12 +18,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
-import java.util.stream.Stream;
 import org.jdbi.v3.core.statement.PreparedBatch;
 
 /**
@@ -81,10 +80,10 @@ final class BenchEngine implements AutoCloseable {
       dir = Files.createTempDirectory("confide-privacy-bench");
       return new BenchEngine(backend, poolSize, dir);
     } catch (IOException e) {
-      deleteRecursively(dir);
+      BenchSupport.deleteRecursively(dir);
       throw new UncheckedIOException(e);
     } catch (RuntimeException e) {
-      deleteRecursively(dir);
+      BenchSupport.deleteRecursively(dir);
       throw e;
     }
   }
@@ -183,18 +182,7 @@ final class BenchEngine implements AutoCloseable {
       }
     } finally {
       confide.close();
-      deleteRecursively(dir);
-    }
-  }
-
-  private static void deleteRecursively(Path dir) {
-    if (dir == null) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      BenchSupport.deleteRecursively(dir);
     }
   }
 
