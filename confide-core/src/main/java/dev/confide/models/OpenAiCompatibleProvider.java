@@ -141,37 +141,10 @@ public final class OpenAiCompatibleProvider implements ModelProvider {
         closeQuietly(body); // unblocks the reading thread
       }
     }, checkEvery, checkEvery, TimeUnit.MILLISECONDS);
-    String finishReason = null;
-    TokenUsage usage = null;
     try (BufferedReader reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
-      String line;
-      while ((line = reader.readLine()) != null) {
-        lastRead.set(System.nanoTime());
-        if (!line.startsWith("data:")) {
-          continue; // comments, event names, blank separators
-        }
-        String data = line.substring(5).trim();
-        if (data.equals("[DONE]")) {
-          return new Completion(content.toString(), finishReason == null ? "stop" : finishReason, usage);
-        }
-        JsonNode chunk = parse(data, content);
-        if (chunk.has("error")) {
-          throw new ProviderException(ProviderException.Kind.UPSTREAM_ERROR, "the model provider reported an error mid-stream",
-              content.toString(), null, null);
-        }
-        JsonNode choice = chunk.path("choices").path(0);
-        String delta = choice.path("delta").path("content").asText("");
-        if (!delta.isEmpty()) {
-          content.append(delta);
-          sink.accept(delta);
-        }
-        if (choice.hasNonNull("finish_reason")) {
-          finishReason = choice.get("finish_reason").asText();
-        }
-        JsonNode u = chunk.get("usage");
-        if (u != null && u.isObject()) {
-          usage = new TokenUsage(u.path("prompt_tokens").asInt(), u.path("completion_tokens").asInt());
-        }
+      Completion done = new SseCompletionReader(reader).read(content, sink, () -> lastRead.set(System.nanoTime()));
+      if (done != null) {
+        return done;
       }
       if (timedOut.get()) {
         throw new ProviderException(ProviderException.Kind.TIMEOUT, "the model provider stopped sending", content.toString(), null, null);
@@ -189,15 +162,6 @@ public final class OpenAiCompatibleProvider implements ModelProvider {
       throw e;
     } finally {
       idleCheck.cancel(false);
-    }
-  }
-
-  private static JsonNode parse(String data, StringBuilder soFar) {
-    try {
-      return JSON.readTree(data);
-    } catch (JsonProcessingException e) {
-      throw new ProviderException(ProviderException.Kind.UPSTREAM_ERROR, "the model provider sent malformed data",
-          soFar.toString(), null, e);
     }
   }
 
