@@ -30,10 +30,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * Any OpenAI-compatible server, by configuration alone. Always streams from the upstream (so time
  * to first token is known and a client's disconnect stops the upstream at once) with
  * {@code stream_options.include_usage}. A request is retried once only when the connection failed
- * before any byte was sent; an idle stream is cut after the read timeout.
+ * before any byte was sent; an idle stream is cut after the read timeout, and any stream after
+ * {@link #MAX_STREAM}.
  */
 public final class OpenAiCompatibleProvider implements ModelProvider {
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** However lively, no stream holds a thread and a connection longer than this. */
+  static final Duration MAX_STREAM = Duration.ofMinutes(10);
 
   /** How to reach the upstream. {@code apiKey} may be null for servers that need none. */
   public record Settings(String name, URI baseUrl, String apiKey, List<String> models, String country, boolean baa,
@@ -136,8 +139,10 @@ public final class OpenAiCompatibleProvider implements ModelProvider {
     AtomicBoolean timedOut = new AtomicBoolean();
     long timeoutNanos = settings.readTimeout().toNanos();
     long checkEvery = Math.max(10, settings.readTimeout().toMillis() / 4);
+    long cutAt = System.nanoTime() + MAX_STREAM.toNanos();
     ScheduledFuture<?> idleCheck = watchdog.scheduleAtFixedRate(() -> {
-      if (System.nanoTime() - lastRead.get() > timeoutNanos && timedOut.compareAndSet(false, true)) {
+      long now = System.nanoTime();
+      if ((now - lastRead.get() > timeoutNanos || now - cutAt > 0) && timedOut.compareAndSet(false, true)) {
         closeQuietly(body); // unblocks the reading thread
       }
     }, checkEvery, checkEvery, TimeUnit.MILLISECONDS);

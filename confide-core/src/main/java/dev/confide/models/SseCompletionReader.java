@@ -10,11 +10,14 @@ import java.io.Reader;
  * Reads an upstream's server-sent event stream of chat completion chunks ({@code data: {json}}
  * lines up to {@code data: [DONE]}). Whatever the upstream sends, the outcome is a completion, the
  * end of the stream, or a {@link ProviderException}: a line longer than {@link #MAX_LINE_CHARS}
- * is refused instead of buffered, so a broken or hostile upstream cannot exhaust memory.
+ * is refused instead of buffered, and so is an answer past {@link #MAX_CONTENT_CHARS}, so a broken
+ * or hostile upstream cannot exhaust memory.
  */
 final class SseCompletionReader {
   /** Far above any real chunk (a few hundred characters); bounds what one line may buffer. */
   static final int MAX_LINE_CHARS = 1 << 20;
+  /** Far above any real answer; an upstream that streams more is cut rather than held in memory. */
+  static final int MAX_CONTENT_CHARS = 8 << 20;
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Reader in;
@@ -52,6 +55,10 @@ final class SseCompletionReader {
       JsonNode choice = chunk.path("choices").path(0);
       String delta = choice.path("delta").path("content").asText("");
       if (!delta.isEmpty()) {
+        if (content.length() + delta.length() > MAX_CONTENT_CHARS) {
+          throw new ProviderException(ProviderException.Kind.UPSTREAM_ERROR, "the model provider sent an oversized answer",
+              content.toString(), null, null);
+        }
         content.append(delta);
         sink.accept(delta);
       }

@@ -49,6 +49,16 @@ class SseCompletionReaderFuzzTest {
   }
 
   @Test
+  void anAnswerLongerThanTheLimitIsCut() {
+    String chunk = "data: {\"choices\":[{\"delta\":{\"content\":\"" + "y".repeat(SseCompletionReader.MAX_LINE_CHARS - 100) + "\"}}]}\n";
+    String stream = chunk.repeat(SseCompletionReader.MAX_CONTENT_CHARS / SseCompletionReader.MAX_LINE_CHARS + 1) + "data: [DONE]\n";
+    StringBuilder content = new StringBuilder();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new SseCompletionReader(new StringReader(stream)).read(content, d -> {}, () -> {}))
+        .isInstanceOfSatisfying(ProviderException.class, e -> assertThat(e.getMessage()).contains("oversized answer"));
+    assertThat(content.length()).isLessThanOrEqualTo(SseCompletionReader.MAX_CONTENT_CHARS);
+  }
+
+  @Test
   void shortRun() {
     FuzzDriver.of(getClass(), "anyStreamEndsInACompletionOrAProviderFailure").executions(5_000)
         .dictionary("data: ", "data:", "\n\n", "\r\n", "\r", ": keep-alive\n", "event: message\n", "[DONE]", "{\"choices\":[",
