@@ -104,6 +104,8 @@ public final class FuzzDriver {
       execute(target, mutate(random));
       ran++;
     }
+    System.out.println("FuzzDriver: " + testClass.getSimpleName() + "#" + method + " passed " + ran + " inputs ("
+        + seeds.size() + " seeds)");
     return ran;
   }
 
