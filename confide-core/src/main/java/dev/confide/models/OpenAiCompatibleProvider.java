@@ -30,10 +30,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * Any OpenAI-compatible server, by configuration alone. Always streams from the upstream (so time
  * to first token is known and a client's disconnect stops the upstream at once) with
  * {@code stream_options.include_usage}. A request is retried once only when the connection failed
- * before any byte was sent; an idle stream is cut after the read timeout.
+ * before any byte was sent; an idle stream is cut after the read timeout, and any stream after
+ * {@link #MAX_STREAM}.
  */
 public final class OpenAiCompatibleProvider implements ModelProvider {
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** However lively, no stream holds a thread and a connection longer than this. */
+  static final Duration MAX_STREAM = Duration.ofMinutes(10);
 
   /** How to reach the upstream. {@code apiKey} may be null for servers that need none. */
   public record Settings(String name, URI baseUrl, String apiKey, List<String> models, String country, boolean baa,
@@ -136,42 +139,17 @@ public final class OpenAiCompatibleProvider implements ModelProvider {
     AtomicBoolean timedOut = new AtomicBoolean();
     long timeoutNanos = settings.readTimeout().toNanos();
     long checkEvery = Math.max(10, settings.readTimeout().toMillis() / 4);
+    long cutAt = System.nanoTime() + MAX_STREAM.toNanos();
     ScheduledFuture<?> idleCheck = watchdog.scheduleAtFixedRate(() -> {
-      if (System.nanoTime() - lastRead.get() > timeoutNanos && timedOut.compareAndSet(false, true)) {
+      long now = System.nanoTime();
+      if ((now - lastRead.get() > timeoutNanos || now - cutAt > 0) && timedOut.compareAndSet(false, true)) {
         closeQuietly(body); // unblocks the reading thread
       }
     }, checkEvery, checkEvery, TimeUnit.MILLISECONDS);
-    String finishReason = null;
-    TokenUsage usage = null;
     try (BufferedReader reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
-      String line;
-      while ((line = reader.readLine()) != null) {
-        lastRead.set(System.nanoTime());
-        if (!line.startsWith("data:")) {
-          continue; // comments, event names, blank separators
-        }
-        String data = line.substring(5).trim();
-        if (data.equals("[DONE]")) {
-          return new Completion(content.toString(), finishReason == null ? "stop" : finishReason, usage);
-        }
-        JsonNode chunk = parse(data, content);
-        if (chunk.has("error")) {
-          throw new ProviderException(ProviderException.Kind.UPSTREAM_ERROR, "the model provider reported an error mid-stream",
-              content.toString(), null, null);
-        }
-        JsonNode choice = chunk.path("choices").path(0);
-        String delta = choice.path("delta").path("content").asText("");
-        if (!delta.isEmpty()) {
-          content.append(delta);
-          sink.accept(delta);
-        }
-        if (choice.hasNonNull("finish_reason")) {
-          finishReason = choice.get("finish_reason").asText();
-        }
-        JsonNode u = chunk.get("usage");
-        if (u != null && u.isObject()) {
-          usage = new TokenUsage(u.path("prompt_tokens").asInt(), u.path("completion_tokens").asInt());
-        }
+      Completion done = new SseCompletionReader(reader).read(content, sink, () -> lastRead.set(System.nanoTime()));
+      if (done != null) {
+        return done;
       }
       if (timedOut.get()) {
         throw new ProviderException(ProviderException.Kind.TIMEOUT, "the model provider stopped sending", content.toString(), null, null);
@@ -189,15 +167,6 @@ public final class OpenAiCompatibleProvider implements ModelProvider {
       throw e;
     } finally {
       idleCheck.cancel(false);
-    }
-  }
-
-  private static JsonNode parse(String data, StringBuilder soFar) {
-    try {
-      return JSON.readTree(data);
-    } catch (JsonProcessingException e) {
-      throw new ProviderException(ProviderException.Kind.UPSTREAM_ERROR, "the model provider sent malformed data",
-          soFar.toString(), null, e);
     }
   }
 

@@ -94,6 +94,13 @@ public final class ConfideHttp implements AutoCloseable {
     c.jetty.port = config.server().port();
     // Streaming answers hold a thread each: size the pool for a few hundred concurrent streams.
     c.jetty.threadPool = new org.eclipse.jetty.util.thread.QueuedThreadPool(600, 8, 60_000);
+    // No version in a Server header; Jetty's default limits stay (8 KiB of headers -> 431, 30 s idle
+    // connections closed) and what Jetty refuses itself gets the JSON error shape and security headers.
+    c.jetty.modifyHttpConfiguration(http -> {
+      http.setSendServerVersion(false);
+      http.setSendXPoweredBy(false);
+    });
+    c.jetty.modifyServer(server -> server.setErrorHandler(new JettyErrors()));
     if (tls) {
       TlsConnector tlsConnector = TlsConnector.fromConfig(config);
       c.jetty.addConnector((server, httpConfig) -> tlsConnector.create(server, httpConfig));

@@ -44,8 +44,13 @@ final class SessionCookie {
     return secure ? "__Host-" + baseName : baseName;
   }
 
-  /** Opens a session for {@code subject} in {@code sessions} with a fresh CSRF secret and sets its cookie. */
+  /**
+   * Opens a session for {@code subject} in {@code sessions} with a fresh CSRF secret and sets its
+   * cookie. Against session fixation the id is always new, and a session the request still carried
+   * (someone else's planted cookie, or the caller's own earlier one) is revoked.
+   */
   Opened open(Context ctx, dev.confide.identity.Sessions sessions, java.util.UUID subject, Instant now) {
+    read(ctx).ifPresent(previous -> sessions.revoke(previous.sessionId()));
     dev.confide.identity.Sessions.Opened session = sessions.open(subject);
     byte[] csrf = new byte[CSRF];
     RANDOM.nextBytes(csrf);
