@@ -179,22 +179,19 @@ public final class ChatService {
     requireText(content);
     ModelProvider provider = provider(model);
     long started = System.nanoTime();
-    UUID[] ids = jdbi.inTransaction(h -> {
-      if (conversation == null) {
-        return new UUID[] {conversations.create(h, caller.subject(), content), null};
-      }
-      Conversations.Row row = conversations.require(h, caller.subject(), conversation);
-      return new UUID[] {row.id(), row.head()};
-    });
-    List<ChatMessage> context = new ArrayList<>(toChat(conversations.pathTo(caller.subject(), ids[0], ids[1])));
+    UUID head = conversation == null ? null : conversations.require(caller.subject(), conversation).head();
+    List<ChatMessage> context = new ArrayList<>(toChat(conversations.pathTo(caller.subject(), conversation, head)));
     context.add(ChatMessage.user(content));
     RateLimiter.Admission admission = admit(caller, model, provider, context, options);
-    UUID userMessage = jdbi.inTransaction(h -> {
-      UUID id = conversations.insertMessage(h, caller.subject(), ids[0], ids[1], "user", content, null, "complete");
-      conversations.moveHead(h, ids[0], id);
-      return id;
+    // A new conversation is created with its first message in one transaction: a refusal or a crash
+    // in between must not leave an empty conversation behind.
+    UUID[] ids = jdbi.inTransaction(h -> {
+      UUID id = conversation == null ? conversations.create(h, caller.subject(), content) : conversation;
+      UUID message = conversations.insertMessage(h, caller.subject(), id, head, "user", content, null, "complete");
+      conversations.moveHead(h, id, message);
+      return new UUID[] {id, message};
     });
-    return new Pending(caller, ids[0], userMessage, context, model, provider, options, admission, started);
+    return new Pending(caller, ids[0], ids[1], context, model, provider, options, admission, started);
   }
 
   /** Edits a user message: the new text is a sibling version, answered afresh (P10). */

@@ -2,6 +2,7 @@ package dev.confide.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.SQLExceptionOverride;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Types;
@@ -53,7 +54,13 @@ public final class Database implements AutoCloseable {
     config.setPassword(settings.password());
     config.setMaximumPoolSize(settings.maxPoolSize());
     config.setPoolName("confide");
-    config.setConnectionTimeout(5_000);
+    config.setConnectionTimeout(settings.connectionTimeoutMs());
+    // Validation must give up before a caller does: a dead connection is detected and replaced.
+    config.setValidationTimeout(Math.min(settings.connectionTimeoutMs() / 2, 2_000));
+    // A connection whose database went away is never handed out again, even when the driver does
+    // not say so in SQLSTATE class 08: H2 closes itself after a failed write (disk full) and
+    // reopens only for a new connection, so the pool must drop the old ones to recover.
+    config.setExceptionOverride(new EvictWhenUnavailable());
     if (settings.schema() != null && !settings.isH2()) {
       config.setSchema(settings.schema());
     }
@@ -108,6 +115,15 @@ public final class Database implements AutoCloseable {
   @Override
   public void close() {
     dataSource.close();
+  }
+
+  /** Drops a pooled connection whenever its failure says the database is out of reach. */
+  private static final class EvictWhenUnavailable implements SQLExceptionOverride {
+    @java.lang.Override
+    public SQLExceptionOverride.Override adjudicate(SQLException e) {
+      return SqlErrors.isDatabaseUnavailable(e) ? SQLExceptionOverride.Override.MUST_EVICT
+          : SQLExceptionOverride.Override.CONTINUE_EVICT;
+    }
   }
 
   private static final class UuidArgumentFactory extends AbstractArgumentFactory<UUID> {

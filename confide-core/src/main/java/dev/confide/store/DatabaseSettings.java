@@ -5,8 +5,12 @@ import java.nio.file.Path;
 /**
  * Where the system of record lives. An H2 URL means the embedded database; anything else is
  * treated as PostgreSQL. {@code schema} (optional) isolates one deployment or one test run.
+ * {@code connectionTimeoutMs} bounds how long a request waits for a pooled connection: while the
+ * database is down, requests fail after this long (503) instead of hanging.
  */
-public record DatabaseSettings(String url, String user, String password, String schema, int maxPoolSize) {
+public record DatabaseSettings(String url, String user, String password, String schema, int maxPoolSize,
+    int connectionTimeoutMs) {
+  public static final int DEFAULT_CONNECTION_TIMEOUT_MS = 5_000;
 
   public DatabaseSettings {
     if (url == null || url.isBlank()) {
@@ -15,16 +19,30 @@ public record DatabaseSettings(String url, String user, String password, String 
     if (maxPoolSize < 1) {
       throw new IllegalArgumentException("maxPoolSize must be at least 1");
     }
+    if (connectionTimeoutMs < 500) {
+      throw new IllegalArgumentException("connectionTimeoutMs must be at least 500");
+    }
+  }
+
+  public DatabaseSettings(String url, String user, String password, String schema, int maxPoolSize) {
+    this(url, user, password, schema, maxPoolSize, DEFAULT_CONNECTION_TIMEOUT_MS);
+  }
+
+  public DatabaseSettings withConnectionTimeout(int millis) {
+    return new DatabaseSettings(url, user, password, schema, maxPoolSize, millis);
   }
 
   /**
    * The embedded default: an H2 file database under {@code dataDir} in PostgreSQL mode. AUTO_SERVER
    * lets a CLI command open the same file while a server holds it (H2's automatic mixed mode).
+   * WRITE_DELAY=0 writes every commit to the file before the commit returns: H2 has no write-ahead
+   * log, and with its default delay (500 ms) a process killed with SIGKILL loses the last commits,
+   * which the server had already acknowledged (found by KillUnderLoadTest).
    */
   public static DatabaseSettings embedded(Path dataDir, int maxPoolSize) {
     Path file = dataDir.toAbsolutePath().normalize().resolve("confide");
     String url = "jdbc:h2:file:" + file
-        + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;AUTO_SERVER=TRUE";
+        + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;AUTO_SERVER=TRUE;WRITE_DELAY=0";
     return new DatabaseSettings(url, "confide", "", null, maxPoolSize);
   }
 
