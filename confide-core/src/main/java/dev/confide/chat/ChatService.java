@@ -35,7 +35,8 @@ import org.jdbi.v3.core.Jdbi;
  * message sealed → call the provider, streaming → store the answer sealed (or, when the client or
  * the provider gives up midway, what had arrived, marked {@code partial} or {@code failed}) →
  * usage record. Nothing acknowledged is lost: the user's message is committed before the provider
- * is called. A turn the disclosure gate refuses (P14, P36) is refused on admission, before anything
+ * is called, and the answer is durable ({@code makeDurable}) before it is returned to be acknowledged. A
+ * turn the disclosure gate refuses (P14, P36) is refused on admission, before anything
  * is stored or sent.
  */
 public final class ChatService {
@@ -116,11 +117,14 @@ public final class ChatService {
   private final PiiShield shield;
   private final ShieldPolicy shieldPolicy;
   private final ModelProviderFlows disclosures;
+  private final Runnable makeDurable;
   private final Clock clock;
 
   public ChatService(Jdbi jdbi, Conversations conversations, ModelCatalog catalog, TokenCounter tokens, RateLimiter limiter,
       UsageLedger usage, AnonymousEvents analytics, DecisionEvent.Listener decisions, ExecutorService compareExecutor,
-      boolean blindComparisons, PiiShield shield, ShieldPolicy shieldPolicy, ModelProviderFlows disclosures, Clock clock) {
+      boolean blindComparisons, PiiShield shield, ShieldPolicy shieldPolicy, ModelProviderFlows disclosures,
+      Runnable makeDurable, Clock clock) {
+    this.makeDurable = makeDurable;
     this.jdbi = jdbi;
     this.conversations = conversations;
     this.catalog = catalog;
@@ -282,6 +286,7 @@ public final class ChatService {
         .bind("id", id).bind("s", caller.subject()).bind("c", conversation).bind("p", prompt)
         .bind("ma", pair.get(0)).bind("mb", pair.get(1)).bind("a", answerA).bind("b", answerB).bind("now", clock.instant())
         .execute());
+    makeDurable.run();
     return new Comparison(id, conversation, prompt, pair.get(0), pair.get(1),
         conversations.requireMessage(caller.subject(), answerA), conversations.requireMessage(caller.subject(), answerB),
         blindComparisons);
@@ -388,6 +393,8 @@ public final class ChatService {
       throw outcome.gone();
     }
     TokenUsage counted = usageOf(context, outcome.completion());
+    // The caller acknowledges the answer next, on a stream before the request ends: make it durable first.
+    makeDurable.run();
     return new Answer(conversation, userMessage, stored, model, outcome.completion(), counted);
   }
 

@@ -35,14 +35,13 @@ public record DatabaseSettings(String url, String user, String password, String 
   /**
    * The embedded default: an H2 file database under {@code dataDir} in PostgreSQL mode. AUTO_SERVER
    * lets a CLI command open the same file while a server holds it (H2's automatic mixed mode).
-   * WRITE_DELAY=0 writes every commit to the file before the commit returns: H2 has no write-ahead
-   * log, and with its default delay (500 ms) a process killed with SIGKILL loses the last commits,
-   * which the server had already acknowledged (found by KillUnderLoadTest).
+   * H2 stores commits in the background; {@link Database#makeCommitsDurable} stores them before a
+   * response acknowledges them.
    */
   public static DatabaseSettings embedded(Path dataDir, int maxPoolSize) {
     Path file = dataDir.toAbsolutePath().normalize().resolve("confide");
     String url = "jdbc:h2:file:" + file
-        + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;AUTO_SERVER=TRUE;WRITE_DELAY=0";
+        + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;AUTO_SERVER=TRUE";
     return new DatabaseSettings(url, "confide", "", null, maxPoolSize);
   }
 

@@ -268,7 +268,8 @@ public final class Confide implements AutoCloseable {
             decisionData.onDecision(event);
             hooks.decisionListener().onDecision(event);
           }, compareExecutor, config.comparisons().blind(), shield, providerConsents,
-          new dev.confide.disclosure.ModelProviderFlows(disclosureGate, processors.modelProviders()), clock);
+          new dev.confide.disclosure.ModelProviderFlows(disclosureGate, processors.modelProviders()),
+          database::makeCommitsDurable, clock);
     } catch (GeneralSecurityException | RuntimeException e) {
       database.close();
       throw e instanceof RuntimeException r ? r : new IllegalStateException("root key unusable: " + e.getMessage(), e);

@@ -105,6 +105,7 @@ public final class ConfideHttp implements AutoCloseable {
     c.routes.before(this::commonHeaders);
     c.routes.before("/api/*", this::authenticate);
     c.routes.before("/v1/*", this::authenticate);
+    c.routes.after(this::makeDurable);
     c.routes.after(this::recordMetrics);
 
     new OpsRoutes(confide, metrics).register(c.routes);
@@ -186,6 +187,17 @@ public final class ConfideHttp implements AutoCloseable {
     if (declared > config.server().maxBodyBytes()) {
       throw new Problem(Problem.Kind.TOO_LARGE, "body_too_large",
           "the body is larger than " + config.server().maxBodyBytes() + " bytes");
+    }
+  }
+
+  /**
+   * A request that changed state is acknowledged only once its commits survive a kill -9 (the
+   * response is written after the after-handlers; a streamed chat answer is made durable by
+   * ChatService before its last event). A failure here turns the response into an error.
+   */
+  private void makeDurable(Context ctx) {
+    if (changesState(ctx.method()) && ctx.statusCode() < 500) {
+      confide.database.makeCommitsDurable();
     }
   }
 

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Child process for {@link InterruptedJobsTest}: opens the engine on the test's configuration and
@@ -25,26 +26,36 @@ public final class JobCrashMain {
     var config = new ConfigLoader().load(Path.of(args[0]), System.getenv());
     MutableClock clock = new MutableClock(Instant.parse(args[1]));
     // Chat is not run here: a detector that finds nothing spares loading the PII lexicons.
+    AtomicReference<Confide> engine = new AtomicReference<>();
     Confide.Hooks quick = new Confide.Hooks(KeyRotation.Observer.NONE, DecisionEvent.Listener.NONE, text -> List.of());
     if (args[2].equals("erasure")) {
       Erasure.Point haltAt = Erasure.Point.valueOf(args[4]);
-      Confide confide = Confide.open(config, clock, quick.withErasureObserver(point -> {
+      engine.set(Confide.open(config, clock, quick.withErasureObserver(point -> {
         if (point == haltAt) {
-          Runtime.getRuntime().halt(ChildJvm.HALTED);
+          halt(engine.get());
         }
-      }));
-      confide.erasure.erase(UUID.fromString(args[3]), "user_request");
+      })));
+      engine.get().erasure.erase(UUID.fromString(args[3]), "user_request");
     } else {
       String sweep = args[3];
       int n = Integer.parseInt(args[4]);
       AtomicInteger seen = new AtomicInteger();
-      Confide confide = Confide.open(config, clock, quick.withRetentionObserver((name, rows) -> {
+      engine.set(Confide.open(config, clock, quick.withRetentionObserver((name, rows) -> {
         if (name.equals(sweep) && seen.incrementAndGet() == n) {
-          Runtime.getRuntime().halt(ChildJvm.HALTED);
+          halt(engine.get());
         }
-      }));
-      confide.retention.run();
+      })));
+      engine.get().retention.run();
     }
     System.exit(1); // the point never came
+  }
+
+  /**
+   * The worst moment to die: everything done so far is in the files (on H2 too, which otherwise
+   * stores commits half a second later, and then also the open transaction's changes), then halt.
+   */
+  private static void halt(Confide confide) {
+    confide.database.makeCommitsDurable();
+    Runtime.getRuntime().halt(ChildJvm.HALTED);
   }
 }
