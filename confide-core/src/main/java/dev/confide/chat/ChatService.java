@@ -35,7 +35,8 @@ import org.jdbi.v3.core.Jdbi;
  * message sealed → call the provider, streaming → store the answer sealed (or, when the client or
  * the provider gives up midway, what had arrived, marked {@code partial} or {@code failed}) →
  * usage record. Nothing acknowledged is lost: the user's message is committed before the provider
- * is called. A turn the disclosure gate refuses (P14, P36) is refused on admission, before anything
+ * is called, and the answer is durable ({@code makeDurable}) before it is returned to be acknowledged. A
+ * turn the disclosure gate refuses (P14, P36) is refused on admission, before anything
  * is stored or sent.
  */
 public final class ChatService {
@@ -116,11 +117,14 @@ public final class ChatService {
   private final PiiShield shield;
   private final ShieldPolicy shieldPolicy;
   private final ModelProviderFlows disclosures;
+  private final Runnable makeDurable;
   private final Clock clock;
 
   public ChatService(Jdbi jdbi, Conversations conversations, ModelCatalog catalog, TokenCounter tokens, RateLimiter limiter,
       UsageLedger usage, AnonymousEvents analytics, DecisionEvent.Listener decisions, ExecutorService compareExecutor,
-      boolean blindComparisons, PiiShield shield, ShieldPolicy shieldPolicy, ModelProviderFlows disclosures, Clock clock) {
+      boolean blindComparisons, PiiShield shield, ShieldPolicy shieldPolicy, ModelProviderFlows disclosures,
+      Runnable makeDurable, Clock clock) {
+    this.makeDurable = makeDurable;
     this.jdbi = jdbi;
     this.conversations = conversations;
     this.catalog = catalog;
@@ -179,22 +183,19 @@ public final class ChatService {
     requireText(content);
     ModelProvider provider = provider(model);
     long started = System.nanoTime();
-    UUID[] ids = jdbi.inTransaction(h -> {
-      if (conversation == null) {
-        return new UUID[] {conversations.create(h, caller.subject(), content), null};
-      }
-      Conversations.Row row = conversations.require(h, caller.subject(), conversation);
-      return new UUID[] {row.id(), row.head()};
-    });
-    List<ChatMessage> context = new ArrayList<>(toChat(conversations.pathTo(caller.subject(), ids[0], ids[1])));
+    UUID head = conversation == null ? null : conversations.require(caller.subject(), conversation).head();
+    List<ChatMessage> context = new ArrayList<>(toChat(conversations.pathTo(caller.subject(), conversation, head)));
     context.add(ChatMessage.user(content));
     RateLimiter.Admission admission = admit(caller, model, provider, context, options);
-    UUID userMessage = jdbi.inTransaction(h -> {
-      UUID id = conversations.insertMessage(h, caller.subject(), ids[0], ids[1], "user", content, null, "complete");
-      conversations.moveHead(h, ids[0], id);
-      return id;
+    // A new conversation is created with its first message in one transaction: a refusal or a crash
+    // in between must not leave an empty conversation behind.
+    UUID[] ids = jdbi.inTransaction(h -> {
+      UUID id = conversation == null ? conversations.create(h, caller.subject(), content) : conversation;
+      UUID message = conversations.insertMessage(h, caller.subject(), id, head, "user", content, null, "complete");
+      conversations.moveHead(h, id, message);
+      return new UUID[] {id, message};
     });
-    return new Pending(caller, ids[0], userMessage, context, model, provider, options, admission, started);
+    return new Pending(caller, ids[0], ids[1], context, model, provider, options, admission, started);
   }
 
   /** Edits a user message: the new text is a sibling version, answered afresh (P10). */
@@ -285,6 +286,7 @@ public final class ChatService {
         .bind("id", id).bind("s", caller.subject()).bind("c", conversation).bind("p", prompt)
         .bind("ma", pair.get(0)).bind("mb", pair.get(1)).bind("a", answerA).bind("b", answerB).bind("now", clock.instant())
         .execute());
+    makeDurable.run();
     return new Comparison(id, conversation, prompt, pair.get(0), pair.get(1),
         conversations.requireMessage(caller.subject(), answerA), conversations.requireMessage(caller.subject(), answerB),
         blindComparisons);
@@ -391,6 +393,8 @@ public final class ChatService {
       throw outcome.gone();
     }
     TokenUsage counted = usageOf(context, outcome.completion());
+    // The caller acknowledges the answer next, on a stream before the request ends: make it durable first.
+    makeDurable.run();
     return new Answer(conversation, userMessage, stored, model, outcome.completion(), counted);
   }
 

@@ -25,7 +25,19 @@ public final class RetentionSweeps {
   private final Duration accessLogRetention;
   private final Duration ipKeptWhole;
   private final int batchSize;
+  private final Observer observer;
   private final Clock clock;
+
+  /**
+   * Told after every committed batch ({@code sweep} names it: chats, usage, access_logs, addresses,
+   * purge:TABLE, purged); crash tests halt the process there. Production uses {@link #NONE}.
+   */
+  @FunctionalInterface
+  public interface Observer {
+    Observer NONE = (sweep, rows) -> { };
+
+    void committed(String sweep, int rows);
+  }
 
   /** What one run removed. */
   public record Report(int conversationsExpired, int usageRecordsExpired, int subjectsPurged, int addressesTruncated,
@@ -35,6 +47,11 @@ public final class RetentionSweeps {
   public record Periods(Duration usage, Duration accessLogs, Duration ipAddressesWhole) {}
 
   public RetentionSweeps(Jdbi jdbi, SettingsDefaults defaults, Periods periods, int batchSize, Clock clock) {
+    this(jdbi, defaults, periods, batchSize, Observer.NONE, clock);
+  }
+
+  public RetentionSweeps(Jdbi jdbi, SettingsDefaults defaults, Periods periods, int batchSize, Observer observer, Clock clock) {
+    this.observer = observer;
     this.jdbi = jdbi;
     this.defaults = defaults;
     this.usageRetention = periods.usage();
@@ -54,7 +71,7 @@ public final class RetentionSweeps {
     int usage = expireUsage(asOf);
     int purged = purgeErased(asOf);
     int truncated = truncateAddresses(asOf);
-    int logs = deleteOlderThan("access_logs", "accessed_at", asOf.minus(accessLogRetention));
+    int logs = deleteOlderThan("access_logs", "access_logs", "accessed_at", asOf.minus(accessLogRetention));
     return new Report(chats, usage, purged, truncated, logs);
   }
 
@@ -95,6 +112,7 @@ public final class RetentionSweeps {
         }
       });
       total += rows.size();
+      observer.committed("addresses", rows.size());
     }
   }
 
@@ -135,7 +153,7 @@ public final class RetentionSweeps {
       if (ids.isEmpty()) {
         return total;
       }
-      total += jdbi.inTransaction(h -> {
+      int deleted = jdbi.inTransaction(h -> {
         for (String table : List.of("message_feedback", "messages", "comparisons")) {
           String where = table.equals("message_feedback")
               ? "message_id IN (SELECT id FROM messages WHERE conversation_id IN (<ids>))"
@@ -144,15 +162,17 @@ public final class RetentionSweeps {
         }
         return h.createUpdate("DELETE FROM conversations WHERE id IN (<ids>)").bindList("ids", ids).execute();
       });
+      total += deleted;
+      observer.committed("chats", deleted);
     }
   }
 
   /** P07: usage records older than the usage retention (two years by default). */
   int expireUsage(Instant asOf) {
-    return deleteOlderThan("usage_records", "created_at", asOf.minus(usageRetention));
+    return deleteOlderThan("usage", "usage_records", "created_at", asOf.minus(usageRetention));
   }
 
-  private int deleteOlderThan(String table, String column, Instant cutoff) {
+  private int deleteOlderThan(String sweep, String table, String column, Instant cutoff) {
     int total = 0;
     while (true) {
       int n = jdbi.withHandle(h -> h.createUpdate("DELETE FROM " + table + " WHERE id IN (SELECT id FROM " + table
@@ -162,6 +182,7 @@ public final class RetentionSweeps {
       if (n == 0) {
         return total;
       }
+      observer.committed(sweep, n);
     }
   }
 
@@ -196,6 +217,7 @@ public final class RetentionSweeps {
           .bind("t", tombstone).bind("s", subject).execute();
       h.createUpdate("UPDATE erasure_ledger SET purged_at = :at WHERE subject_id = :s").bind("at", at).bind("s", subject).execute();
     });
+    observer.committed("purged", 1);
   }
 
   private void deleteInBatches(String table, UUID subject) {
@@ -214,6 +236,7 @@ public final class RetentionSweeps {
       if (n == 0) {
         return;
       }
+      observer.committed("purge:" + table, n);
     }
   }
 }

@@ -19,6 +19,11 @@ import org.jdbi.v3.core.Jdbi;
  * revoked, the subject key deleted (every sealed field unreadable from that moment), the account row
  * deleted, the erasure recorded. The subject's remaining rows are purged by the retention sweep
  * within the deletion window. The time this takes does not depend on how much the subject stored.
+ *
+ * <p>Crash safety: the ledger file line is forced to disk before the transaction commits, so a
+ * process killed mid-erasure leaves either nothing (killed before the line) or a line whose
+ * transaction may not have committed; {@link #completeInterrupted()} on the next start finishes
+ * those, so the end state is that of one erasure.
  */
 public final class Erasure {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
@@ -29,7 +34,26 @@ public final class Erasure {
   private final ReceiptSigner signer;
   private final Duration deletionWindow;
   private final List<Step> steps;
+  private final Observer observer;
   private final Clock clock;
+
+  /** The points of one erasure, in order, at which an {@link Observer} is told. */
+  public enum Point {
+    /** The ledger file line is on disk; the transaction has not committed. */
+    LEDGER_FILE_WRITTEN,
+    /** Key destroyed, rows revoked, ledger row written, all in the open transaction. */
+    SHREDDED,
+    /** The transaction committed; the receipt is not signed yet. */
+    COMMITTED
+  }
+
+  /** Told at each {@link Point}; crash tests halt the process there. Production uses {@link #NONE}. */
+  @FunctionalInterface
+  public interface Observer {
+    Observer NONE = point -> { };
+
+    void reached(Point point);
+  }
 
   /**
    * What another package must forget in the erasure's own transaction (mail in the outbox, notices,
@@ -42,6 +66,12 @@ public final class Erasure {
 
   public Erasure(Jdbi jdbi, SubjectKeys subjectKeys, ErasureLedgerFile ledgerFile, ReceiptSigner signer,
       Duration deletionWindow, List<Step> steps, Clock clock) {
+    this(jdbi, subjectKeys, ledgerFile, signer, deletionWindow, steps, Observer.NONE, clock);
+  }
+
+  public Erasure(Jdbi jdbi, SubjectKeys subjectKeys, ErasureLedgerFile ledgerFile, ReceiptSigner signer,
+      Duration deletionWindow, List<Step> steps, Observer observer, Clock clock) {
+    this.observer = observer;
     this.jdbi = jdbi;
     this.subjectKeys = subjectKeys;
     this.ledgerFile = ledgerFile;
@@ -66,13 +96,16 @@ public final class Erasure {
       }
       // The file first: no erasure commits without its copy outside the database.
       ledgerFile.append(new ErasureLedgerFile.Entry(subject, tombstone, reason, now));
+      observer.reached(Point.LEDGER_FILE_WRITTEN);
       shred(h, subject, now);
       h.createUpdate("""
               INSERT INTO erasure_ledger (subject_id, tombstone, reason, erased_at, purge_due_at)
               VALUES (:s, :t, :r, :now, :due)""")
           .bind("s", subject).bind("t", tombstone).bind("r", reason).bind("now", now).bind("due", now.plus(deletionWindow))
           .execute();
+      observer.reached(Point.SHREDDED);
     });
+    observer.reached(Point.COMMITTED);
     return receipt(subject, reason, now);
   }
 
@@ -85,27 +118,52 @@ public final class Erasure {
   public int reapply() {
     int reapplied = 0;
     for (ErasureLedgerFile.Entry e : ledgerFile.entries()) {
-      boolean restored = jdbi.inTransaction(h -> {
-        boolean hasKey = h.createQuery("SELECT COUNT(*) FROM subject_keys WHERE subject_id = :s").bind("s", e.subject()).mapTo(Integer.class).one() > 0;
-        boolean hasAccount = h.createQuery("SELECT COUNT(*) FROM accounts WHERE subject_id = :s").bind("s", e.subject()).mapTo(Integer.class).one() > 0;
-        boolean inLedger = h.createQuery("SELECT COUNT(*) FROM erasure_ledger WHERE subject_id = :s").bind("s", e.subject()).mapTo(Integer.class).one() > 0;
-        shred(h, e.subject(), clock.instant());
-        if (!inLedger) {
-          h.createUpdate("""
-                  INSERT INTO erasure_ledger (subject_id, tombstone, reason, erased_at, purge_due_at)
-                  VALUES (:s, :t, :r, :at, :due)""")
-              .bind("s", e.subject()).bind("t", e.tombstone()).bind("r", e.reason()).bind("at", e.erasedAt())
-              .bind("due", clock.instant().plus(deletionWindow)).execute();
-        } else {
-          h.createUpdate("UPDATE erasure_ledger SET purged_at = NULL WHERE subject_id = :s").bind("s", e.subject()).execute();
-        }
-        return hasKey || hasAccount || !inLedger;
-      });
-      if (restored) {
+      if (reapply(e)) {
         reapplied++;
       }
     }
     return reapplied;
+  }
+
+  /**
+   * Finishes erasures a crash interrupted: a ledger file line without its ledger row means the
+   * process died between forcing the line to disk and committing. The subject asked to be erased,
+   * so the erasure is completed (never rolled back). Cheap when there is nothing to do: one query
+   * and one read of the file. Run at every start; idempotent.
+   *
+   * @return how many erasures were completed
+   */
+  public int completeInterrupted() {
+    java.util.Set<UUID> recorded = new java.util.HashSet<>(jdbi.withHandle(h ->
+        h.createQuery("SELECT subject_id FROM erasure_ledger").mapTo(UUID.class).list()));
+    int completed = 0;
+    for (ErasureLedgerFile.Entry e : ledgerFile.entries()) {
+      if (recorded.add(e.subject())) {
+        reapply(e);
+        completed++;
+      }
+    }
+    return completed;
+  }
+
+  /** Erases the entry's subject again if anything of theirs is in the database; true when something was. */
+  private boolean reapply(ErasureLedgerFile.Entry e) {
+    return jdbi.inTransaction(h -> {
+      boolean hasKey = h.createQuery("SELECT COUNT(*) FROM subject_keys WHERE subject_id = :s").bind("s", e.subject()).mapTo(Integer.class).one() > 0;
+      boolean hasAccount = h.createQuery("SELECT COUNT(*) FROM accounts WHERE subject_id = :s").bind("s", e.subject()).mapTo(Integer.class).one() > 0;
+      boolean inLedger = h.createQuery("SELECT COUNT(*) FROM erasure_ledger WHERE subject_id = :s").bind("s", e.subject()).mapTo(Integer.class).one() > 0;
+      shred(h, e.subject(), clock.instant());
+      if (!inLedger) {
+        h.createUpdate("""
+                INSERT INTO erasure_ledger (subject_id, tombstone, reason, erased_at, purge_due_at)
+                VALUES (:s, :t, :r, :at, :due)""")
+            .bind("s", e.subject()).bind("t", e.tombstone()).bind("r", e.reason()).bind("at", e.erasedAt())
+            .bind("due", clock.instant().plus(deletionWindow)).execute();
+      } else {
+        h.createUpdate("UPDATE erasure_ledger SET purged_at = NULL WHERE subject_id = :s").bind("s", e.subject()).execute();
+      }
+      return hasKey || hasAccount || !inLedger;
+    });
   }
 
   /** Whether the subject was erased (for staff tools and tests). */

@@ -40,8 +40,18 @@ public final class ErasureLedgerFile {
         Files.createDirectories(file.toAbsolutePath().getParent());
         Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       }
-      try (FileChannel channel = FileChannel.open(file, StandardOpenOption.APPEND, StandardOpenOption.WRITE)) {
-        channel.write(ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8)));
+      try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+        long size = channel.size();
+        ByteBuffer last = ByteBuffer.allocate(1);
+        // A line torn by a full disk or a crash must not swallow this one: start on a fresh line.
+        if (size > 0 && channel.read(last, size - 1) == 1 && last.get(0) != '\n') {
+          line = "\n" + line;
+        }
+        ByteBuffer bytes = ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8));
+        long at = size;
+        while (bytes.hasRemaining()) {
+          at += channel.write(bytes, at);
+        }
         channel.force(true);
       }
     } catch (IOException e) {

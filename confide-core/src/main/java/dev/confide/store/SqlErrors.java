@@ -1,9 +1,21 @@
 package dev.confide.store;
 
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.util.Locale;
+import java.util.Set;
 
 /** Reads the portable meaning out of driver exceptions. */
 public final class SqlErrors {
+  /**
+   * SQLSTATEs that mean the database cannot be reached right now, not that the statement was wrong:
+   * PostgreSQL's admin_shutdown, crash_shutdown and cannot_connect_now, and H2's "database is
+   * closed" (H2 uses its error code as the state).
+   */
+  private static final Set<String> UNAVAILABLE_STATES = Set.of("57P01", "57P02", "57P03", "90098", "90121");
+  /** PostgreSQL's disk_full. */
+  private static final Set<String> STORAGE_FULL_STATES = Set.of("53100");
+
   private SqlErrors() {}
 
   /** True when a unique constraint refused the write (SQLSTATE 23505 on H2 and PostgreSQL). */
@@ -11,6 +23,44 @@ public final class SqlErrors {
     for (Throwable t = error; t != null; t = t.getCause()) {
       if (t instanceof SQLException sql && "23505".equals(sql.getSQLState())) {
         return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * True when the failure is the database being out of reach (connection refused or broken, the
+   * pool timing out on a connection, the server shutting down): the request may succeed later
+   * unchanged, so callers answer 503 rather than 500.
+   */
+  public static boolean isDatabaseUnavailable(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof org.jdbi.v3.core.ConnectionException || t instanceof SQLTransientConnectionException) {
+        return true;
+      }
+      if (t instanceof SQLException sql && sql.getSQLState() != null
+          && (sql.getSQLState().startsWith("08") || UNAVAILABLE_STATES.contains(sql.getSQLState()))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * True when storage ran out: PostgreSQL's disk_full, or an I/O error with the operating system's
+   * ENOSPC or EDQUOT text anywhere in the chain (H2, the erasure ledger, the file outbox).
+   */
+  public static boolean isStorageFull(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof SQLException sql && STORAGE_FULL_STATES.contains(sql.getSQLState())) {
+        return true;
+      }
+      String message = t.getMessage() == null ? "" : t.getMessage().toLowerCase(Locale.ROOT);
+      if (message.contains("no space left on device") || message.contains("disk quota exceeded")) {
+        return true;
+      }
+      if (t.getCause() == t) {
+        break;
       }
     }
     return false;

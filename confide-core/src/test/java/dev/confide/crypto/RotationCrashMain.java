@@ -9,8 +9,6 @@ import java.time.Instant;
 
 /** Child process for {@link RotationCrashTest}: rotates and halts the JVM at the named step. */
 public final class RotationCrashMain {
-  static final int HALTED = 137;
-
   public static void main(String[] args) throws Exception {
     DatabaseSettings settings = new DatabaseSettings(args[0], args[1], "", args[2].isEmpty() ? null : args[2], 2);
     MutableClock clock = new MutableClock(Instant.parse(args[4]));
@@ -18,7 +16,7 @@ public final class RotationCrashMain {
     CryptoFixture f = CryptoFixture.attach(settings, Path.of(args[3]), clock);
     f.rotation(Duration.ofDays(30), step -> {
       if (step == haltAt) {
-        Runtime.getRuntime().halt(HALTED);
+        Runtime.getRuntime().halt(dev.confide.testing.ChildJvm.HALTED);
       }
     }).runDaily();
     System.exit(1); // the step never came

@@ -3,6 +3,7 @@ package dev.confide.crypto;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.confide.store.DatabaseSettings;
+import dev.confide.testing.ChildJvm;
 import dev.confide.testing.CryptoFixture;
 import dev.confide.testing.MutableClock;
 import dev.confide.testing.TestBackend;
@@ -12,7 +13,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -52,13 +52,11 @@ class RotationCrashTest {
         f.database.close();
       }
       Instant later = clock.instant().plus(Duration.ofDays(31));
-      Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-cp", System.getProperty("java.class.path"), RotationCrashMain.class.getName(),
+      try (ChildJvm child = ChildJvm.start(RotationCrashMain.class, dir.resolve("child.log"), Map.of(),
           settings.url(), settings.user(), settings.schema() == null ? "" : settings.schema(),
-          keyFile.toString(), later.toString(), step.name())
-          .redirectErrorStream(true).redirectOutput(dir.resolve("child.log").toFile()).start();
-      assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
-      assertThat(child.exitValue()).as("child halted at %s", step).isEqualTo(RotationCrashMain.HALTED);
+          keyFile.toString(), later.toString(), step.name())) {
+        assertThat(child.awaitExit(Duration.ofSeconds(60))).as("child halted at %s", step).isEqualTo(ChildJvm.HALTED);
+      }
 
       clock.set(later);
       try (CryptoFixture after = CryptoFixture.attach(settings, keyFile, clock)) {

@@ -34,6 +34,8 @@ public final class BackgroundJobs implements AutoCloseable {
   }
 
   public void start() {
+    // First, before any job: finish what a crash interrupted (an erasure whose ledger line is on disk).
+    scheduler.execute(this::completeInterruptedErasures);
     long everyMinutes = confide.config.keys().rotationCheckMinutes();
     scheduler.scheduleWithFixedDelay(this::rotateKeysIfDue, 0, everyMinutes, TimeUnit.MINUTES);
     scheduler.scheduleWithFixedDelay(this::sweep, 1, confide.config.retention().runEveryMinutes(), TimeUnit.MINUTES);
@@ -62,8 +64,22 @@ public final class BackgroundJobs implements AutoCloseable {
     });
   }
 
+  /** Erasures a killed process left between the ledger file and the commit are completed (P25). */
+  void completeInterruptedErasures() {
+    try {
+      int completed = confide.erasure.completeInterrupted();
+      if (completed > 0) {
+        LOG.warn("completed {} erasure(s) that a crash had interrupted", completed);
+      }
+    } catch (RuntimeException e) {
+      confide.metrics.counter("confide.job.failures", "job", "erasure-recovery").increment();
+      LOG.error("completing interrupted erasures failed; the next retention sweep retries", e);
+    }
+  }
+
   void sweep() {
     runLeased(RETENTION, () -> {
+      confide.erasure.completeInterrupted();
       var report = confide.retention.run();
       count("conversations", report.conversationsExpired());
       count("usage_records", report.usageRecordsExpired());

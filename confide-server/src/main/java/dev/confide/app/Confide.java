@@ -136,9 +136,25 @@ public final class Confide implements AutoCloseable {
   private final ExecutorService compareExecutor;
   private final ExecutorService detectionExecutor;
 
-  /** Seams tests use to observe or break things; production uses {@link #NONE}. */
-  public record Hooks(KeyRotation.Observer rotationObserver, DecisionEvent.Listener decisionListener, PiiDetector piiDetector) {
+  /**
+   * Seams tests use to observe or break things (crash tests halt the process at an observer);
+   * production uses {@link #NONE}. Only code can set them: no configuration reaches them.
+   */
+  public record Hooks(KeyRotation.Observer rotationObserver, DecisionEvent.Listener decisionListener, PiiDetector piiDetector,
+      Erasure.Observer erasureObserver, RetentionSweeps.Observer retentionObserver) {
     public static final Hooks NONE = new Hooks(KeyRotation.Observer.NONE, DecisionEvent.Listener.NONE, null);
+
+    public Hooks(KeyRotation.Observer rotationObserver, DecisionEvent.Listener decisionListener, PiiDetector piiDetector) {
+      this(rotationObserver, decisionListener, piiDetector, Erasure.Observer.NONE, RetentionSweeps.Observer.NONE);
+    }
+
+    public Hooks withErasureObserver(Erasure.Observer observer) {
+      return new Hooks(rotationObserver, decisionListener, piiDetector, observer, retentionObserver);
+    }
+
+    public Hooks withRetentionObserver(RetentionSweeps.Observer observer) {
+      return new Hooks(rotationObserver, decisionListener, piiDetector, erasureObserver, observer);
+    }
   }
 
   private Confide(ConfideConfig config, Clock clock, Hooks hooks) {
@@ -230,7 +246,8 @@ public final class Confide implements AutoCloseable {
       this.erasure = new Erasure(jdbi, subjectKeys, new ErasureLedgerFile(dataDir.resolve("erasure-ledger.jsonl")),
           keys.receiptSigner(), Duration.ofDays(config.keys().deletionWindowDays()),
           List.of(notifyErasure::forgetSubject, (h, subject) -> auditLog.append(h, dev.confide.audit.AuditEvent.of(
-              dev.confide.audit.Actor.system(), dev.confide.audit.AuditActions.ERASURE).about(subject))), clock);
+              dev.confide.audit.Actor.system(), dev.confide.audit.AuditActions.ERASURE).about(subject))),
+          hooks.erasureObserver(), clock);
       this.incidents = new dev.confide.incidents.Incidents(jdbi, auditLog, grants, staff,
           new IncidentMail(notices, outbox), clock);
       this.tickets = new SupportTickets(jdbi, subjectKeys, clock);
@@ -241,7 +258,7 @@ public final class Confide implements AutoCloseable {
       this.retention = new RetentionSweeps(jdbi, settingsDefaults, new RetentionSweeps.Periods(
           Duration.ofDays(policy.retention().usageDays()), Duration.ofDays(policy.retention().accessLogDays()),
           Duration.ofDays(policy.retention().ipTruncationDays())),
-          config.retention().batchSize(), clock);
+          config.retention().batchSize(), hooks.retentionObserver(), clock);
       this.privacyBudget = new PrivacyBudget(jdbi, clock);
       this.trainingExport = new TrainingExport(jdbi, conversations, settings, accounts, piiDetector, privacyBudget,
           Epsilon.of(config.training().summaryEpsilonBudget()), disclosureGate, processors.training());
@@ -254,7 +271,8 @@ public final class Confide implements AutoCloseable {
             decisionData.onDecision(event);
             hooks.decisionListener().onDecision(event);
           }, compareExecutor, config.comparisons().blind(), shield, providerConsents,
-          new dev.confide.disclosure.ModelProviderFlows(disclosureGate, processors.modelProviders()), clock);
+          new dev.confide.disclosure.ModelProviderFlows(disclosureGate, processors.modelProviders()),
+          database::makeCommitsDurable, clock);
     } catch (GeneralSecurityException | RuntimeException e) {
       database.close();
       throw e instanceof RuntimeException r ? r : new IllegalStateException("root key unusable: " + e.getMessage(), e);
@@ -328,10 +346,10 @@ public final class Confide implements AutoCloseable {
   static DatabaseSettings databaseSettings(ConfideConfig config, Path dataDir) {
     ConfideConfig.Database db = config.database();
     if (db.url() == null) {
-      return DatabaseSettings.embedded(dataDir, db.maxPoolSize());
+      return DatabaseSettings.embedded(dataDir, db.maxPoolSize()).withConnectionTimeout(db.connectionTimeoutMs());
     }
     String password = db.passwordEnv() == null ? "" : System.getenv().getOrDefault(db.passwordEnv(), "");
-    return new DatabaseSettings(db.url(), db.user(), password, db.schema(), db.maxPoolSize());
+    return new DatabaseSettings(db.url(), db.user(), password, db.schema(), db.maxPoolSize(), db.connectionTimeoutMs());
   }
 
   private static Path ensureDataDir(Path dataDir) {

@@ -86,7 +86,8 @@ public record ConfideConfig(
   public record Tls(boolean enabled, String keystore, String keystorePasswordEnv, List<String> namedGroups,
       long hstsMaxAgeSeconds) {}
 
-  public record Database(String url, String user, String passwordEnv, String schema, int maxPoolSize) {}
+  /** {@code connectionTimeoutMs}: how long a request waits for a connection before it is answered 503. */
+  public record Database(String url, String user, String passwordEnv, String schema, int maxPoolSize, int connectionTimeoutMs) {}
 
   public record Keys(String rootKeyUri, int deletionWindowDays, int subjectKeyCacheSeconds, int rotationBatchSize,
       int rotationCheckMinutes) {}

@@ -278,6 +278,8 @@ public final class ConfigLoader {
     }
     require(problems, c.database().maxPoolSize() >= 1 && c.database().maxPoolSize() <= 200,
         "database.maxPoolSize: must be between 1 and 200");
+    require(problems, c.database().connectionTimeoutMs() >= 500 && c.database().connectionTimeoutMs() <= 60_000,
+        "database.connectionTimeoutMs: must be between 500 and 60000");
     require(problems, c.keys().deletionWindowDays() >= 1 && c.keys().deletionWindowDays() <= 365,
         "keys.deletionWindowDays: must be between 1 and 365");
     require(problems, c.keys().subjectKeyCacheSeconds() >= 0 && c.keys().subjectKeyCacheSeconds() <= 3600,

@@ -9,6 +9,7 @@ import dev.confide.identity.ApiKeys;
 import dev.confide.models.DeltaSink;
 import dev.confide.models.ProviderException;
 import dev.confide.problem.Problem;
+import dev.confide.store.SqlErrors;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
@@ -111,6 +112,7 @@ public final class ConfideHttp implements AutoCloseable {
     c.routes.before(this::commonHeaders);
     c.routes.before("/api/*", this::authenticate);
     c.routes.before("/v1/*", this::authenticate);
+    c.routes.after(this::makeDurable);
     c.routes.after(this::recordMetrics);
 
     new OpsRoutes(confide, metrics).register(c.routes);
@@ -150,6 +152,19 @@ public final class ConfideHttp implements AutoCloseable {
     c.routes.exception(HttpResponseException.class, (e, ctx) -> ApiErrors.write(ctx, e.getStatus(),
         codeFor(e.getStatus()), messageFor(e.getStatus())));
     c.routes.exception(Exception.class, (e, ctx) -> {
+      // Faults of the machinery, not of the request: the client may retry the same request later.
+      if (SqlErrors.isStorageFull(e)) {
+        LOG.error("storage is full on {} {}: {}", ctx.method(), routeOf(ctx), e.getClass().getSimpleName());
+        ctx.header("Retry-After", "60");
+        ApiErrors.write(ctx, 507, "storage_full", "the server has run out of storage; nothing was saved for this request, try again later");
+        return;
+      }
+      if (SqlErrors.isDatabaseUnavailable(e)) {
+        LOG.warn("database unavailable on {} {}: {}", ctx.method(), routeOf(ctx), e.getClass().getSimpleName());
+        ctx.header("Retry-After", "5");
+        ApiErrors.write(ctx, 503, "database_unavailable", "the database cannot be reached right now; try again shortly");
+        return;
+      }
       String incident = UUID.randomUUID().toString();
       LOG.error("unhandled error, incident {} on {} {}", incident, ctx.method(), routeOf(ctx), e);
       ApiErrors.write(ctx, 500, "internal_error", "something went wrong on our side (incident " + incident + ")");
@@ -179,6 +194,17 @@ public final class ConfideHttp implements AutoCloseable {
     if (declared > config.server().maxBodyBytes()) {
       throw new Problem(Problem.Kind.TOO_LARGE, "body_too_large",
           "the body is larger than " + config.server().maxBodyBytes() + " bytes");
+    }
+  }
+
+  /**
+   * A request that changed state is acknowledged only once its commits survive a kill -9 (the
+   * response is written after the after-handlers; a streamed chat answer is made durable by
+   * ChatService before its last event). A failure here turns the response into an error.
+   */
+  private void makeDurable(Context ctx) {
+    if (changesState(ctx.method()) && ctx.statusCode() < 500) {
+      confide.database.makeCommitsDurable();
     }
   }
 

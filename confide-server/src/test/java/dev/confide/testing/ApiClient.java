@@ -33,7 +33,8 @@ public final class ApiClient {
     }
   }
 
-  ApiClient(String baseUrl) {
+  /** A client of the server at {@code baseUrl} (e.g. one running in a child JVM). */
+  public ApiClient(String baseUrl) {
     this.baseUrl = baseUrl;
     this.http = HttpClient.newBuilder().cookieHandler(cookies).connectTimeout(Duration.ofSeconds(5)).build();
   }

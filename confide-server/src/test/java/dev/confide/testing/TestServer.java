@@ -65,8 +65,27 @@ public final class TestServer implements AutoCloseable {
     }
   }
 
+  /**
+   * A server on an existing location (owned by the server from now on: closed with it), as after
+   * a crash: {@link #stopKeepingData} then {@code on} the same location again.
+   */
+  public static TestServer on(TestBackend.Location location, Path tmp, String extraYaml, MutableClock clock, Confide.Hooks hooks) {
+    return new TestServer(location, tmp, config(location, tmp, extraYaml), clock, false, hooks);
+  }
+
+  /** Stops the server and its engine but leaves the database and data directory for another start. */
+  public void stopKeepingData() {
+    http.close();
+    confide.close();
+  }
+
   /** The configuration a test server uses, through the real loader (file plus environment). */
   public static ConfideConfig config(TestBackend.Location location, Path tmp, String extraYaml) {
+    return new ConfigLoader().load(configFile(tmp, extraYaml), environment(location, tmp));
+  }
+
+  /** The configuration file a test server uses (written to {@code tmp}), for a server in a child JVM too. */
+  public static Path configFile(Path tmp, String extraYaml) {
     try {
       Files.createDirectories(tmp);
       Path file = tmp.resolve("confide-test.yaml");
@@ -80,17 +99,24 @@ public final class TestServer implements AutoCloseable {
             enabled: true
             delayMsPerWord: 0
           """ + extraYaml);
-      Map<String, String> env = new HashMap<>();
-      env.put("CONFIDE_DATA_DIR", tmp.resolve("data").toString());
-      if (!location.settings().isH2()) {
-        env.put("CONFIDE_DB_URL", location.settings().url());
-        env.put("CONFIDE_DB_USER", location.settings().user());
-        env.put("CONFIDE_DB_SCHEMA", location.schema());
-      }
-      return new ConfigLoader().load(file, env);
+      return file;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** The environment a test server reads: its data directory under {@code tmp} and, on PostgreSQL, the database. */
+  public static Map<String, String> environment(TestBackend.Location location, Path tmp) {
+    Map<String, String> env = new HashMap<>();
+    env.put("CONFIDE_DATA_DIR", tmp.resolve("data").toString());
+    if (!location.settings().isH2()) {
+      env.put("CONFIDE_DB_URL", location.settings().url());
+      env.put("CONFIDE_DB_USER", location.settings().user());
+      if (location.schema() != null) {
+        env.put("CONFIDE_DB_SCHEMA", location.schema());
+      }
+    }
+    return env;
   }
 
   /**
