@@ -69,9 +69,16 @@ public final class ChatService {
     private final Options options;
     private final RateLimiter.Admission admission;
     private final long started;
+    /** The shield decided on admission, or null to decide right before the call. */
+    private final ShieldMode mode;
 
     private Pending(Caller caller, UUID conversationId, UUID userMessageId, List<ChatMessage> context, String model,
         ModelProvider provider, Options options, RateLimiter.Admission admission, long started) {
+      this(caller, conversationId, userMessageId, context, model, provider, options, admission, started, null);
+    }
+
+    private Pending(Caller caller, UUID conversationId, UUID userMessageId, List<ChatMessage> context, String model,
+        ModelProvider provider, Options options, RateLimiter.Admission admission, long started, ShieldMode mode) {
       this.caller = caller;
       this.conversationId = conversationId;
       this.userMessageId = userMessageId;
@@ -81,6 +88,7 @@ public final class ChatService {
       this.options = options;
       this.admission = admission;
       this.started = started;
+      this.mode = mode;
     }
 
     public UUID conversationId() {
@@ -93,7 +101,7 @@ public final class ChatService {
 
     /** Calls the provider, streaming to {@code sink}, and stores the answer. */
     public Answer run(DeltaSink sink) {
-      return answer(caller, conversationId, userMessageId, context, model, provider, options, sink, admission, started);
+      return answer(caller, conversationId, userMessageId, context, model, provider, options, sink, admission, started, mode);
     }
   }
 
@@ -153,29 +161,42 @@ public final class ChatService {
   public Pending complete(Caller caller, UUID conversation, List<ChatMessage> messages, String model, Options options) {
     ModelProvider provider = provider(model);
     long started = System.nanoTime();
-    RateLimiter.Admission admission = admit(caller, model, provider, messages, options);
-    UUID[] ids = jdbi.inTransaction(h -> {
-      UUID conversationId;
-      List<ChatMessage> toStore;
-      UUID parent;
-      if (conversation == null) {
-        conversationId = conversations.create(h, caller.subject(), lastUserText(messages));
-        toStore = messages;
-        parent = null;
-      } else {
-        Conversations.Row row = conversations.require(h, caller.subject(), conversation);
-        conversationId = row.id();
-        ChatMessage last = messages.get(messages.size() - 1);
-        toStore = "user".equals(last.role()) ? List.of(last) : List.of();
-        parent = row.head();
-      }
-      for (ChatMessage m : toStore) {
-        parent = conversations.insertMessage(h, caller.subject(), conversationId, parent, m.role(), m.content(), null, "complete");
-      }
-      conversations.moveHead(h, conversationId, parent);
-      return new UUID[] {conversationId, parent};
-    });
-    return new Pending(caller, ids[0], ids[1], messages, model, provider, options, admission, started);
+    RateLimiter.Admission admission = admitRate(caller, model, provider, messages, options);
+    record Admitted(UUID conversationId, UUID userMessageId, ShieldMode mode) {}
+    Admitted admitted;
+    try {
+      // One transaction for the whole admission: the user's messages, the shield decision and the
+      // disclosure gate. A refused flow rolls the messages back, so nothing is stored or sent.
+      admitted = jdbi.inTransaction(h -> {
+        UUID conversationId;
+        List<ChatMessage> toStore;
+        UUID parent;
+        if (conversation == null) {
+          conversationId = conversations.create(h, caller.subject(), lastUserText(messages));
+          toStore = messages;
+          parent = null;
+        } else {
+          Conversations.Row row = conversations.require(h, caller.subject(), conversation);
+          conversationId = row.id();
+          ChatMessage last = messages.get(messages.size() - 1);
+          toStore = "user".equals(last.role()) ? List.of(last) : List.of();
+          parent = row.head();
+        }
+        for (ChatMessage m : toStore) {
+          parent = conversations.insertMessage(h, caller.subject(), conversationId, parent, m.role(), m.content(), null, "complete");
+        }
+        conversations.moveHead(h, conversationId, parent);
+        ShieldMode mode = shieldPolicy.decide(h, caller.subject(), provider.description());
+        // Last: the gate's log row for the day is shared by every call, so it stays locked only until the commit.
+        disclosures.beforeCall(h, caller.subject(), provider.description());
+        return new Admitted(conversationId, parent, mode);
+      });
+    } catch (RuntimeException e) {
+      limiter.settle(admission, 0);
+      throw e;
+    }
+    return new Pending(caller, admitted.conversationId(), admitted.userMessageId(), messages, model, provider, options, admission,
+        started, admitted.mode());
   }
 
   /** A native turn: the user's message joins the current branch, which is the model's context. */
@@ -381,9 +402,9 @@ public final class ChatService {
   }
 
   private Answer answer(Caller caller, UUID conversation, UUID userMessage, List<ChatMessage> context, String model,
-      ModelProvider provider, Options options, DeltaSink sink, RateLimiter.Admission admission, long started) {
+      ModelProvider provider, Options options, DeltaSink sink, RateLimiter.Admission admission, long started, ShieldMode mode) {
     ChatRequest request = new ChatRequest(model, context, options.temperature(), options.topP(), options.maxTokens());
-    Shielded shielded = shield(caller, provider, request, admission);
+    Shielded shielded = mode == null ? shield(caller, provider, request, admission) : shield(caller, provider, request, admission, mode);
     Outcome outcome = invoke(provider, shielded, sink);
     UUID stored = storeAnswer(caller, conversation, userMessage, model, provider, context, outcome, admission, started, true, shielded);
     if (outcome.failure() != null) {
@@ -413,7 +434,11 @@ public final class ChatService {
 
   /** Runs the shield; when it cannot run, the request is refused (fail closed) and recorded so. */
   private Shielded shield(Caller caller, ModelProvider provider, ChatRequest request, RateLimiter.Admission admission) {
-    ShieldMode mode = shieldPolicy.decide(caller.subject(), provider.description());
+    return shield(caller, provider, request, admission, shieldPolicy.decide(caller.subject(), provider.description()));
+  }
+
+  private Shielded shield(Caller caller, ModelProvider provider, ChatRequest request, RateLimiter.Admission admission,
+      ShieldMode mode) {
     PiiShield.Shielded result;
     try {
       result = shield.apply(request.messages().stream().map(ChatMessage::content).toList(), mode);
@@ -458,39 +483,33 @@ public final class ChatService {
     String content = outcome.completion() != null ? outcome.completion().content()
         : outcome.failure() != null ? outcome.failure().partial() : outcome.partial();
     String status = outcome.completion() != null ? "complete" : outcome.failure() != null ? "failed" : "partial";
-    UUID stored = null;
-    if (outcome.completion() != null || !content.isEmpty()) {
-      stored = jdbi.inTransaction(h -> {
-        UUID id = conversations.insertMessage(h, caller.subject(), conversation, parent, "assistant", content, model, status);
-        if (moveHead) {
-          conversations.moveHead(h, conversation, id);
-        }
-        return id;
-      });
-    }
     TokenUsage counted = outcome.completion() != null ? usageOf(context, outcome.completion())
         : new TokenUsage(tokens.countPrompt(context), tokens.count(content));
     limiter.settle(admission, counted.totalTokens());
     long now = System.nanoTime();
-    usage.record(new UsageRecord(caller.subject(), caller.apiKeyId(), caller.endpoint(), model, provider.description().name(),
+    UsageRecord record = new UsageRecord(caller.subject(), caller.apiKeyId(), caller.endpoint(), model, provider.description().name(),
         context.stream().mapToInt(m -> m.content().length()).sum(), content.length(),
         counted.promptTokens(), counted.completionTokens(), (now - started) / 1_000_000,
         outcome.firstNanos() == null ? null : (outcome.firstNanos() - started) / 1_000_000,
         outcome.completion() != null ? "ok" : outcome.gone() != null ? "client_closed" : statusOf(outcome.failure()),
-        clock.instant(), shielded.result().mode().wireName(), shielded.counts()));
-    return stored;
+        clock.instant(), shielded.result().mode().wireName(), shielded.counts());
+    // The answer, the head move and the usage record commit together: one transaction per turn's end.
+    return jdbi.inTransaction(h -> {
+      UUID id = null;
+      if (outcome.completion() != null || !content.isEmpty()) {
+        id = conversations.insertMessage(h, caller.subject(), conversation, parent, "assistant", content, model, status);
+        if (moveHead) {
+          conversations.moveHead(h, conversation, id);
+        }
+      }
+      usage.record(h, record);
+      return id;
+    });
   }
 
+  /** Rate limits, then the disclosure gate in a transaction of its own. */
   private RateLimiter.Admission admit(Caller caller, String model, ModelProvider provider, List<ChatMessage> context, Options options) {
-    long estimate = tokens.countPrompt(context) + (options.maxTokens() == null ? 0 : Math.min(options.maxTokens(), 4096));
-    RateLimiter.Admission admission;
-    try {
-      admission = limiter.admit(caller.subject(), caller.apiKeyId(), estimate);
-    } catch (Problem e) {
-      usage.record(new UsageRecord(caller.subject(), caller.apiKeyId(), caller.endpoint(), model, provider.description().name(),
-          0, 0, 0, 0, 0, null, "rate_limited", clock.instant(), null, null));
-      throw e;
-    }
+    RateLimiter.Admission admission = admitRate(caller, model, provider, context, options);
     try {
       disclosures.beforeCall(caller.subject(), provider.description());
     } catch (RuntimeException e) {
@@ -498,6 +517,19 @@ public final class ChatService {
       throw e;
     }
     return admission;
+  }
+
+  /** Takes from the rate-limit buckets; a refusal is recorded as a usage record and thrown. */
+  private RateLimiter.Admission admitRate(Caller caller, String model, ModelProvider provider, List<ChatMessage> context,
+      Options options) {
+    long estimate = tokens.countPrompt(context) + (options.maxTokens() == null ? 0 : Math.min(options.maxTokens(), 4096));
+    try {
+      return limiter.admit(caller.subject(), caller.apiKeyId(), estimate);
+    } catch (Problem e) {
+      usage.record(new UsageRecord(caller.subject(), caller.apiKeyId(), caller.endpoint(), model, provider.description().name(),
+          0, 0, 0, 0, 0, null, "rate_limited", clock.instant(), null, null));
+      throw e;
+    }
   }
 
   private TokenUsage usageOf(List<ChatMessage> context, Completion completion) {

@@ -67,7 +67,10 @@ public final class DisclosureGate {
   public Processor check(Handle h, Flow flow) {
     Processor processor = requireRegistered(flow.processor(), flow.purpose(), flow.category());
     if (flow.subjectId() != null) {
-      checkSettings(settings.get(flow.subjectId()), flow);
+      // Only optional purposes depend on the subject's settings: the others skip the look-up.
+      if (OPTIONAL_PURPOSES.contains(flow.purpose())) {
+        checkSettings(settings.get(flow.subjectId()), flow);
+      }
       checkTransfer(h == null ? regions.region(flow.subjectId()) : regions.region(h, flow.subjectId()), processor);
     }
     log.record(h, flow);
@@ -109,9 +112,6 @@ public final class DisclosureGate {
 
   private static void checkSettings(Settings s, Flow flow) {
     String purpose = flow.purpose();
-    if (!OPTIONAL_PURPOSES.contains(purpose)) {
-      return;
-    }
     if (s.restricted()) {
       throw forbidden("subject_restricted", "the subject has restricted processing of their data; purpose '" + purpose
           + "' is not allowed");

@@ -4,6 +4,7 @@ import dev.confide.models.ModelProvider;
 import dev.confide.problem.Problem;
 import java.util.Map;
 import java.util.UUID;
+import org.jdbi.v3.core.Handle;
 
 /**
  * The disclosure gate in front of model providers (P14, P36): which processor each configured
@@ -32,6 +33,14 @@ public final class ModelProviderFlows {
    *     provider outside it without a safeguard
    */
   public void beforeCall(UUID subject, ModelProvider.Description provider) {
+    beforeCall(null, subject, provider);
+  }
+
+  /**
+   * As {@link #beforeCall(UUID, ModelProvider.Description)}, inside the caller's transaction when
+   * {@code h} is not null: the flow is logged only if that transaction commits.
+   */
+  public void beforeCall(Handle h, UUID subject, ModelProvider.Description provider) {
     if (provider.builtIn()) {
       return;
     }
@@ -40,6 +49,6 @@ public final class ModelProviderFlows {
       throw new Problem(Problem.Kind.FORBIDDEN, "unregistered_flow", "model provider '" + provider.name()
           + "' is bound to no processor in the registry; nothing was sent");
     }
-    gate.check(Flow.of(processor, Purposes.MODEL_INFERENCE, CATEGORY, subject, 1));
+    gate.check(h, Flow.of(processor, Purposes.MODEL_INFERENCE, CATEGORY, subject, 1));
   }
 }

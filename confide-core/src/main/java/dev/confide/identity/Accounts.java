@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -197,8 +198,13 @@ public final class Accounts {
 
   /** HIPAA accounts (P31): set by staff once a business associate agreement covers the account. */
   public boolean isHipaa(UUID subject) {
-    return jdbi.withHandle(h -> h.createQuery("SELECT hipaa FROM accounts WHERE subject_id = :s")
-        .bind("s", subject).mapTo(Boolean.class).findOne().orElse(false));
+    return jdbi.withHandle(h -> isHipaa(h, subject));
+  }
+
+  /** As {@link #isHipaa(UUID)}, inside the caller's transaction. */
+  public boolean isHipaa(Handle h, UUID subject) {
+    return h.createQuery("SELECT hipaa FROM accounts WHERE subject_id = :s")
+        .bind("s", subject).mapTo(Boolean.class).findOne().orElse(false);
   }
 
   /**

@@ -1,5 +1,7 @@
 package dev.confide.identity;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.confide.crypto.FieldRef;
 import dev.confide.crypto.Sealer;
 import dev.confide.crypto.SubjectKeys;
@@ -26,6 +28,12 @@ public final class ApiKeys {
   private final Jdbi jdbi;
   private final SubjectKeys subjectKeys;
   private final Clock clock;
+  /**
+   * When this instance last wrote each key's {@code last_used_at}: within {@link #TOUCH_EVERY} of
+   * it, a request costs only the look-up, no write. Only the write is skipped; the look-up (and so
+   * revocation) is never cached.
+   */
+  private final Cache<UUID, Instant> touched = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(TOUCH_EVERY).build();
 
   public record Created(UUID id, String secret, String hint, Instant createdAt) {}
 
@@ -89,6 +97,12 @@ public final class ApiKeys {
         .bind("now", clock.instant()).bind("subject", subject).execute());
   }
 
+  /**
+   * The key's principal when the secret names a key that is not revoked. The look-up runs on every
+   * call, so a revoked key stops working at once on every instance. {@code last_used_at} is
+   * written at most once per {@link #TOUCH_EVERY} per key and instance (other instances may
+   * write it too; the column is coarse by design).
+   */
   public Optional<Principal> authenticate(String secret) {
     if (secret == null || !secret.startsWith(PREFIX) || secret.length() > 100) {
       return Optional.empty();
@@ -100,11 +114,20 @@ public final class ApiKeys {
         .bind("hash", hash)
         .map((rs, ctx) -> new Principal(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class)))
         .findOne());
-    principal.ifPresent(p -> jdbi.useHandle(h -> h.createUpdate("""
+    principal.ifPresent(p -> touch(p.keyId(), now));
+    return principal;
+  }
+
+  private void touch(UUID keyId, Instant now) {
+    Instant last = touched.getIfPresent(keyId);
+    if (last != null && now.isBefore(last.plus(TOUCH_EVERY)) && !now.isBefore(last)) {
+      return;
+    }
+    touched.put(keyId, now);
+    jdbi.useHandle(h -> h.createUpdate("""
             UPDATE api_keys SET last_used_at = :now
             WHERE key_id = :id AND (last_used_at IS NULL OR last_used_at < :stale)""")
-        .bind("now", now).bind("id", p.keyId()).bind("stale", now.minus(TOUCH_EVERY)).execute()));
-    return principal;
+        .bind("now", now).bind("id", keyId).bind("stale", now.minus(TOUCH_EVERY)).execute());
   }
 
   private static byte[] hash(String secret) {

@@ -6,6 +6,7 @@ import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -33,20 +34,29 @@ public final class ProviderConsents {
   }
 
   public boolean granted(UUID subject, String provider) {
-    Consent consent = current(subject).get(provider);
+    return jdbi.withHandle(h -> granted(h, subject, provider));
+  }
+
+  /** As {@link #granted(UUID, String)}, inside the caller's transaction. */
+  public boolean granted(Handle h, UUID subject, String provider) {
+    Consent consent = current(h, subject).get(provider);
     return consent != null && consent.granted();
   }
 
   /** The decision in force per provider. */
   public Map<String, Consent> current(UUID subject) {
+    return jdbi.withHandle(h -> current(h, subject));
+  }
+
+  private static Map<String, Consent> current(Handle h, UUID subject) {
     Map<String, Consent> current = new LinkedHashMap<>();
-    jdbi.useHandle(h -> h.createQuery("""
+    h.createQuery("""
             SELECT provider, granted, source, decided_at FROM pii_provider_consents
             WHERE subject_id = :s ORDER BY seq""")
         .bind("s", subject)
         .map((rs, ctx) -> new Consent(rs.getString(1), rs.getBoolean(2), rs.getString(3),
             rs.getObject(4, OffsetDateTime.class).toInstant()))
-        .forEach(c -> current.put(c.provider(), c)));
+        .forEach(c -> current.put(c.provider(), c));
     return current;
   }
 }

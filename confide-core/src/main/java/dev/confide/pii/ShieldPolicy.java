@@ -4,6 +4,7 @@ import dev.confide.identity.Accounts;
 import dev.confide.models.ModelProvider;
 import dev.confide.problem.Problem;
 import java.util.UUID;
+import org.jdbi.v3.core.Handle;
 
 /**
  * Decides the shield for one subject and provider. The provider's configured mode applies unless
@@ -24,12 +25,19 @@ public final class ShieldPolicy {
   }
 
   public ShieldMode decide(UUID subject, ModelProvider.Description provider) {
+    return decide(null, subject, provider);
+  }
+
+  /** As {@link #decide(UUID, ModelProvider.Description)}, inside the caller's transaction when {@code h} is set. */
+  public ShieldMode decide(Handle h, UUID subject, ModelProvider.Description provider) {
     ShieldMode configured = ShieldMode.fromConfig(provider.shield());
-    boolean protectedHealthData = accounts.isHipaa(subject) && !provider.baa();
+    boolean hipaa = h == null ? accounts.isHipaa(subject) : accounts.isHipaa(h, subject);
+    boolean protectedHealthData = hipaa && !provider.baa();
     if (protectedHealthData) {
       return configured == ShieldMode.REDACT ? ShieldMode.REDACT : ShieldMode.PSEUDONYMIZE;
     }
-    if (configured != ShieldMode.OFF && consents.granted(subject, provider.name())) {
+    if (configured != ShieldMode.OFF
+        && (h == null ? consents.granted(subject, provider.name()) : consents.granted(h, subject, provider.name()))) {
       return ShieldMode.CONSENTED;
     }
     return configured;

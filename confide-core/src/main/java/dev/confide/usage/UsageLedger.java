@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 /** Writes usage records and answers the questions asked of them: a subject's totals, billing. */
@@ -35,7 +36,12 @@ public final class UsageLedger {
   }
 
   public void record(UsageRecord r) {
-    jdbi.useHandle(h -> h.createUpdate("""
+    jdbi.useHandle(h -> record(h, r));
+  }
+
+  /** As {@link #record(UsageRecord)}, inside the caller's transaction. */
+  public void record(Handle h, UsageRecord r) {
+    h.createUpdate("""
             INSERT INTO usage_records (id, subject_id, api_key_id, endpoint, model, provider, input_chars, output_chars,
                                        prompt_tokens, completion_tokens, latency_ms, ttft_ms, status, created_at, pii_mode, pii_counts)
             VALUES (:id, :subject, :key, :endpoint, :model, :provider, :in, :out, :pt, :ct, :latency, :ttft, :status, :at,
@@ -47,7 +53,7 @@ public final class UsageLedger {
         .bind("ttft", r.timeToFirstTokenMillis() == null ? null : (int) Math.min(Integer.MAX_VALUE, r.timeToFirstTokenMillis()))
         .bind("status", r.status()).bind("at", r.at() == null ? clock.instant() : r.at())
         .bind("piiMode", r.piiMode()).bind("piiCounts", r.piiCounts())
-        .execute());
+        .execute();
   }
 
   /** The subject's usage per day and model in {@code [from, to)}, newest day first. */

@@ -156,6 +156,41 @@ class AccountsTest {
 
   @ParameterizedTest
   @EnumSource(TestBackend.class)
+  void apiKeyLastUseIsWrittenAtMostOncePerMinuteWhileRevocationTakesEffectAtOnce(TestBackend backend) throws Exception {
+    MutableClock clock = MutableClock.at("2026-11-01T10:00:00Z");
+    try (IdentityFixture f = IdentityFixture.open(backend, tmp, clock)) {
+      UUID subject = f.accounts.signUp(account("Key User", "keys@example.com", LocalDate.of(1990, 5, 17)));
+      ApiKeys.Created key = f.apiKeys.create(subject, null);
+      assertThat(f.apiKeys.authenticate(key.secret())).isPresent();
+      assertThat(lastUsed(f, subject)).isEqualTo(clock.instant());
+
+      // Within the minute a request writes nothing: a column cleared behind the service's back stays clear.
+      f.crypto.database.jdbi().useHandle(h -> h.execute("UPDATE api_keys SET last_used_at = NULL"));
+      clock.advance(java.time.Duration.ofSeconds(59));
+      assertThat(f.apiKeys.authenticate(key.secret())).isPresent();
+      assertThat(lastUsed(f, subject)).isNull();
+      clock.advance(java.time.Duration.ofSeconds(2));
+      assertThat(f.apiKeys.authenticate(key.secret())).isPresent();
+      assertThat(lastUsed(f, subject)).isEqualTo(clock.instant());
+
+      // The look-up itself is never cached: revoked here, or by another instance straight in the
+      // database, the key stops working on the very next request.
+      f.apiKeys.revoke(subject, key.id());
+      assertThat(f.apiKeys.authenticate(key.secret())).isEmpty();
+      ApiKeys.Created other = f.apiKeys.create(subject, null);
+      assertThat(f.apiKeys.authenticate(other.secret())).isPresent();
+      f.crypto.database.jdbi().useHandle(h -> h.createUpdate("UPDATE api_keys SET revoked_at = :now WHERE key_id = :id")
+          .bind("now", clock.instant()).bind("id", other.id()).execute());
+      assertThat(f.apiKeys.authenticate(other.secret())).isEmpty();
+    }
+  }
+
+  private static java.time.Instant lastUsed(IdentityFixture f, UUID subject) {
+    return f.apiKeys.list(subject).stream().filter(i -> i.revokedAt() == null).findFirst().orElseThrow().lastUsedAt();
+  }
+
+  @ParameterizedTest
+  @EnumSource(TestBackend.class)
   void staffMembersHaveRolesAndSealedDetails(TestBackend backend) throws Exception {
     try (IdentityFixture f = IdentityFixture.open(backend, tmp, MutableClock.at("2026-11-01T10:00:00Z"))) {
       UUID admin = f.staff.create("Grace Admin", "grace@confide.test", "staff passphrase 99".toCharArray(),

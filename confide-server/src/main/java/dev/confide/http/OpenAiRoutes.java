@@ -1,5 +1,6 @@
 package dev.confide.http;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -94,56 +95,51 @@ final class OpenAiRoutes {
     }
   }
 
-  /** Writes OpenAI chunks: the first carries the role, then one per delta, then finish and usage. */
+  /**
+   * Writes OpenAI chunks: the first carries the role, then one per delta, then finish and usage.
+   * Chunks are written as text around a fixed prefix (the same JSON Jackson trees gave, field for
+   * field), not built as trees: one per delta is the hot path of a stream.
+   */
   private static final class StreamingAnswer {
+    private static final String OPEN_END = ",\"logprobs\":null,\"finish_reason\":null}]}";
     final SseStream sse;
-    final String id;
-    final long created;
-    final String model;
+    /** {@code {"id":…,"object":"chat.completion.chunk","created":…,"model":…,} */
+    private final String base;
+    /** {@link #base} then {@code "choices":[{"index":0,"delta":} */
+    private final String choicePrefix;
 
     StreamingAnswer(Context ctx, String id, long created, String model) {
       this.sse = new SseStream(ctx);
-      this.id = id;
-      this.created = created;
-      this.model = model;
+      this.base = "{\"id\":" + quoted(id) + ",\"object\":\"chat.completion.chunk\",\"created\":" + created + ",\"model\":"
+          + quoted(model) + ",";
+      this.choicePrefix = base + "\"choices\":[{\"index\":0,\"delta\":";
     }
 
     void delta(String text) {
-      if (!sse.started()) {
-        sse.send(null, chunk(JSON.createObjectNode().put("role", "assistant").put("content", ""), null).toString());
-      }
-      sse.send(null, chunk(JSON.createObjectNode().put("content", text), null).toString());
+      startOnce();
+      sse.send(null, choicePrefix + "{\"content\":" + quoted(text) + "}" + OPEN_END);
     }
 
     void finish(ChatService.Answer answer, boolean includeUsage) {
-      if (!sse.started()) {
-        sse.send(null, chunk(JSON.createObjectNode().put("role", "assistant").put("content", ""), null).toString());
-      }
-      sse.send(null, chunk(JSON.createObjectNode(), answer.completion().finishReason()).toString());
+      startOnce();
+      String reason = answer.completion().finishReason();
+      sse.send(null, choicePrefix + "{},\"logprobs\":null,\"finish_reason\":" + (reason == null ? "null" : quoted(reason)) + "}]}");
       if (includeUsage) {
-        ObjectNode usageChunk = base();
-        usageChunk.putArray("choices");
-        usageChunk.set("usage", usage(answer));
-        sse.send(null, usageChunk.toString());
+        sse.send(null, base + "\"choices\":[],\"usage\":" + usage(answer) + "}");
       }
       sse.send(null, "[DONE]");
     }
 
-    private ObjectNode chunk(ObjectNode delta, String finishReason) {
-      ObjectNode chunk = base();
-      ObjectNode choice = chunk.putArray("choices").addObject().put("index", 0);
-      choice.set("delta", delta);
-      choice.putNull("logprobs");
-      if (finishReason == null) {
-        choice.putNull("finish_reason");
-      } else {
-        choice.put("finish_reason", finishReason);
+    private void startOnce() {
+      if (!sse.started()) {
+        sse.send(null, choicePrefix + "{\"role\":\"assistant\",\"content\":\"\"}" + OPEN_END);
       }
-      return chunk;
     }
 
-    private ObjectNode base() {
-      return JSON.createObjectNode().put("id", id).put("object", "chat.completion.chunk").put("created", created).put("model", model);
+    private static String quoted(String text) {
+      StringBuilder out = new StringBuilder(text.length() + 8).append('"');
+      JsonStringEncoder.getInstance().quoteAsString(text, out);
+      return out.append('"').toString();
     }
   }
 

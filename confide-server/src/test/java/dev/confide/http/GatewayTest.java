@@ -134,6 +134,31 @@ class GatewayTest {
 
   @ParameterizedTest
   @EnumSource(TestBackend.class)
+  void streamedChunksCarryAnyTextEscaped(TestBackend backend) throws Exception {
+    String answer = "Quotes \" and \\ backslash, \n new line\ttab \u0001 control, </script> and \u00e9t\u00e9 \ud83d\ude00 done.";
+    try (FakeUpstream upstream = new FakeUpstream().answer(answer);
+         TestServer server = TestServer.start(backend, tmp, upstream.providerYaml(2000), false)) {
+      User ada = user(server, "escapes@example.com");
+      HttpResponse<String> r = stream(server, ada.secret(), completion("fake-model", "Say something odd", true), null);
+      assertThat(r.statusCode()).isEqualTo(200);
+      String[] events = r.body().split("\n\n");
+      assertThat(events[events.length - 1]).isEqualTo("data: [DONE]");
+      StringBuilder content = new StringBuilder();
+      for (int i = 0; i < events.length - 1; i++) {
+        assertThat(events[i]).startsWith("data: ").doesNotContain("\n");
+        JsonNode chunk = JSON.readTree(events[i].substring(6));
+        assertThat(chunk.get("model").asText()).isEqualTo("fake-model");
+        assertThat(chunk.get("id").asText()).startsWith("chatcmpl-");
+        content.append(chunk.at("/choices/0/delta/content").asText(""));
+      }
+      assertThat(content.toString()).isEqualTo(answer);
+      JsonNode stored = ada.session().get("/api/conversations/" + r.headers().firstValue("X-Confide-Conversation").orElseThrow()).json();
+      assertThat(stored.at("/messages/2/content").asText()).isEqualTo(answer);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(TestBackend.class)
   void upstreamFailuresMapToFittingStatusesAndKeepWhatArrived(TestBackend backend) throws Exception {
     try (FakeUpstream upstream = new FakeUpstream();
          TestServer server = TestServer.start(backend, tmp, upstream.providerYaml(600), false)) {

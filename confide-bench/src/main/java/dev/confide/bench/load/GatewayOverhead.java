@@ -1,12 +1,9 @@
 package dev.confide.bench.load;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.confide.app.Confide;
-import dev.confide.config.ConfideConfig;
-import dev.confide.config.ConfigLoader;
-import dev.confide.http.ConfideHttp;
-import dev.confide.identity.NewAccount;
-import java.io.InputStream;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -18,79 +15,110 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.time.Clock;
-import java.time.LocalDate;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Gateway overhead (DESIGN.md section 7): the latency of a whole streamed completion through
  * Confide minus the latency of the same request straight to the same fake upstream, p50 and p99, at
  * each concurrency, with persistence on. Direct and gateway phases alternate within one run.
  *
- * <pre>java -cp confide-bench/target/confide-bench.jar dev.confide.bench.load.GatewayOverhead h2|postgresql [seconds] [concurrency,...]</pre>
+ * <p>Three actors, two processes: this process runs the fake upstream and the load clients; Confide
+ * runs in a child process ({@link GatewayServer}). On a small machine the two are pinned to
+ * different CPUs ({@code -Dserver.cpus}, default {@code 0}, for Confide; start this process under
+ * {@code taskset -c 1}), so Confide does not queue for the CPU behind its own load. The direct phase
+ * uses the same clients and upstream on the same CPU, so the difference is what Confide adds.
+ *
+ * <p>Clients are asynchronous (JDK HttpClient {@code sendAsync}, closed loop: each of the
+ * {@code concurrency} clients sends its next request when the previous stream has ended), so no
+ * thread is parked per stream on the driver side.
+ *
+ * <pre>taskset -c 1 java -cp confide-bench/target/confide-bench.jar dev.confide.bench.load.GatewayOverhead h2|postgresql [seconds] [concurrency,...] [rounds]</pre>
+ *
+ * System properties: {@code server.cpus} (CPU list for Confide's process, empty for no pinning),
+ * {@code server.jvm} (extra JVM options for it, space separated, e.g. a JFR recording),
+ * {@code warmup.seconds} (10 streams through Confide before the first level, default 20),
+ * {@code chunk.delay.ms} (the upstream's pause between chunks, default 2).
  */
 public final class GatewayOverhead {
   private static final String BODY = "{\"model\":\"fake-model\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":"
       + "\"Summarize the history of the printing press in three sentences.\"}]}";
   private static final int CHUNKS = 20;
-  private static final long CHUNK_DELAY_MS = 2;
+  /** The aim's 2 ms (500 chunks/s per stream); {@code -Dchunk.delay.ms} for slower, more model-like streams. */
+  private static final long CHUNK_DELAY_MS = Long.getLong("chunk.delay.ms", 2);
+
+  private GatewayOverhead() {}
 
   public static void main(String[] args) throws Exception {
     String backend = args.length > 0 ? args[0] : "h2";
-    int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 15;
+    int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 16;
     List<Integer> levels = new ArrayList<>();
-    for (String c : (args.length > 2 ? args[2] : "50,200").split(",")) {
+    for (String c : (args.length > 2 ? args[2] : "1,50,200").split(",")) {
       levels.add(Integer.parseInt(c.trim()));
     }
+    int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 2;
+    String serverCpus = System.getProperty("server.cpus", "0");
     HttpServer upstream = fakeUpstream();
     String upstreamUrl = "http://127.0.0.1:" + upstream.getAddress().getPort() + "/v1";
     Path dir = Files.createTempDirectory("confide-gateway-bench");
     String schema = null;
-    Map<String, String> env = new HashMap<>();
-    env.put("CONFIDE_DATA_DIR", dir.resolve("data").toString());
     if (backend.equals("postgresql")) {
       schema = "bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
       execute("CREATE SCHEMA " + schema);
-      env.put("CONFIDE_DB_URL", "jdbc:postgresql://127.0.0.1:5432/test?currentSchema=" + schema);
-      env.put("CONFIDE_DB_USER", "postgres");
-      env.put("CONFIDE_DB_SCHEMA", schema);
     }
-    Path config = dir.resolve("bench.yaml");
-    Files.writeString(config, "server: {port: 0}\npasswords: {memoryKib: 8192, iterations: 1}\n"
-        + "database: {maxPoolSize: 20}\n"
-        + "rateLimits:\n  perSubject: {requestsPerMinute: 1000000000, tokensPerMinute: 1000000000}\n"
-        + "  perApiKey: {requestsPerMinute: 1000000000, tokensPerMinute: 1000000000}\n"
-        + "providers:\n  - {name: fake, baseUrl: \"" + upstreamUrl + "\", models: [fake-model], readTimeoutMs: 30000}\n");
-    ConfideConfig cfg = new ConfigLoader().load(config, env);
-    try (Confide confide = Confide.open(cfg, Clock.systemUTC()); ConfideHttp http = ConfideHttp.start(confide, false)) {
-      UUID subject = confide.accounts.signUp(new NewAccount("Bench", "load-driver@example.com", "a long passphrase 42".toCharArray(),
-          LocalDate.of(1990, 1, 1)));
-      String secret = confide.apiKeys.create(subject, "bench").secret();
-      String gateway = "http://127.0.0.1:" + http.port() + "/v1/chat/completions";
-      String direct = upstreamUrl + "/chat/completions";
-      System.out.printf("backend=%s seconds=%d chunks=%d chunkDelayMs=%d cores=%d%n", backend, seconds, CHUNKS, CHUNK_DELAY_MS,
-          Runtime.getRuntime().availableProcessors());
+    Process server = startServer(backend, upstreamUrl, dir, schema, serverCpus);
+    ExecutorService callbacks = Executors.newFixedThreadPool(2, r -> {
+      Thread t = new Thread(r, "driver-callbacks");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      String[] ready = awaitReady(server);
+      URI gateway = URI.create("http://127.0.0.1:" + ready[1] + "/v1/chat/completions");
+      URI direct = URI.create(upstreamUrl + "/chat/completions");
+      String secret = ready[2];
+      System.out.printf("backend=%s seconds=%d rounds=%d chunks=%d chunkDelayMs=%d driverCpus=%s serverCpus=%s serverPid=%d%n",
+          backend, seconds, rounds, CHUNKS, CHUNK_DELAY_MS, cpusAllowed(), serverCpus.isEmpty() ? "any" : serverCpus, server.pid());
+      HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(callbacks)
+          .connectTimeout(Duration.ofSeconds(5)).build();
+      // Warm-up: the JIT compiles the request path before anything is measured.
+      long warmupMillis = Long.getLong("warmup.seconds", 20) * 1_000;
+      run(client, gateway, secret, 10, warmupMillis, callbacks);
+      long idleBefore = cpuNanos(server);
+      Thread.sleep(3_000);
+      System.out.printf("confide idle cpu=%.1f%% of one CPU (background work, JIT, GC)%n",
+          (cpuNanos(server) - idleBefore) / 3e9 * 100);
       for (int concurrency : levels) {
-        run(direct, null, concurrency, 3); // warm-up
-        run(gateway, secret, concurrency, 3);
-        List<Long> directLatencies = new ArrayList<>();
-        List<Long> gatewayLatencies = new ArrayList<>();
-        for (int round = 0; round < 2; round++) { // A B A B: drift hits both sides alike
-          directLatencies.addAll(run(direct, null, concurrency, seconds / 2));
-          gatewayLatencies.addAll(run(gateway, secret, concurrency, seconds / 2));
+        run(client, direct, null, concurrency, 2_000, callbacks); // warm-up, connections opened
+        run(client, gateway, secret, concurrency, 3_000, callbacks);
+        long[] directLatencies = new long[0];
+        long[] gatewayLatencies = new long[0];
+        long serverCpuNanos = 0;
+        long phaseMillis = Math.max(1_000, seconds * 1_000L / (2L * rounds));
+        for (int round = 0; round < rounds; round++) { // A B A B: drift hits both sides alike
+          directLatencies = concat(directLatencies, run(client, direct, null, concurrency, phaseMillis, callbacks));
+          long cpuBefore = cpuNanos(server);
+          gatewayLatencies = concat(gatewayLatencies, run(client, gateway, secret, concurrency, phaseMillis, callbacks));
+          serverCpuNanos += cpuNanos(server) - cpuBefore;
         }
-        report(concurrency, directLatencies, gatewayLatencies);
+        report(concurrency, directLatencies, gatewayLatencies, serverCpuNanos, phaseMillis * rounds / 1000.0);
       }
     } finally {
+      server.getOutputStream().close(); // the server exits when its standard input closes
+      if (!server.waitFor(30, TimeUnit.SECONDS)) {
+        server.destroy();
+      }
+      callbacks.shutdownNow();
       upstream.stop(0);
       if (schema != null) {
         execute("DROP SCHEMA " + schema + " CASCADE");
@@ -98,75 +126,166 @@ public final class GatewayOverhead {
     }
   }
 
-  /** Runs {@code concurrency} clients for {@code seconds}; returns whole-stream latencies in microseconds. */
-  private static List<Long> run(String url, String secret, int concurrency, int seconds) throws InterruptedException {
-    List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-    ExecutorService pool = Executors.newFixedThreadPool(concurrency);
-    CountDownLatch done = new CountDownLatch(concurrency);
-    HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(Executors.newFixedThreadPool(8)).build();
-    int[] errors = new int[1];
-    for (int i = 0; i < concurrency; i++) {
-      pool.execute(() -> {
-        try {
-          while (System.nanoTime() < end) {
-            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(BODY));
-            if (secret != null) {
-              b.header("Authorization", "Bearer " + secret);
-            }
-            long start = System.nanoTime();
-            try {
-              HttpResponse<InputStream> r = client.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
-              try (InputStream in = r.body()) {
-                in.transferTo(OutputStream.nullOutputStream());
-              }
-              if (r.statusCode() == 200) {
-                latencies.add((System.nanoTime() - start) / 1000);
-              } else {
-                synchronized (errors) {
-                  errors[0]++;
-                }
-              }
-            } catch (Exception e) {
-              synchronized (errors) {
-                errors[0]++;
-              }
-            }
-          }
-        } finally {
-          done.countDown();
-        }
-      });
+  private static Process startServer(String backend, String upstreamUrl, Path dir, String schema, String cpus) throws IOException {
+    List<String> command = new ArrayList<>();
+    if (!cpus.isEmpty()) {
+      command.addAll(List.of("taskset", "-c", cpus));
     }
-    done.await();
-    pool.shutdown();
-    if (errors[0] > 0) {
-      System.out.printf("  %s: %d errors%n", url, errors[0]);
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xmx1g");
+    String extra = System.getProperty("server.jvm", "").trim();
+    if (!extra.isEmpty()) {
+      command.addAll(Arrays.asList(extra.split("\\s+")));
     }
-    return latencies;
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), GatewayServer.class.getName(), backend, upstreamUrl,
+        dir.toString()));
+    if (schema != null) {
+      command.add(schema);
+    }
+    return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
   }
 
-  private static void report(int concurrency, List<Long> direct, List<Long> gateway) {
+  private static String[] awaitReady(Process server) throws IOException {
+    BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+    for (String line; (line = out.readLine()) != null; ) {
+      if (line.startsWith("READY ")) {
+        return line.split(" ");
+      }
+    }
+    throw new IllegalStateException("the Confide process ended before it was ready (exit " + server.exitValue() + ")");
+  }
+
+  /** The CPUs this process may run on, as the kernel says (to show the pinning in the output). */
+  private static String cpusAllowed() {
+    try {
+      return Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("Cpus_allowed_list:"))
+          .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse("?");
+    } catch (IOException e) {
+      return "?";
+    }
+  }
+
+  /**
+   * Runs {@code concurrency} closed-loop clients for {@code millis}; returns whole-stream latencies
+   * in microseconds of the requests answered 200 and read to the end.
+   */
+  private static long[] run(HttpClient client, URI url, String secret, int concurrency, long millis, ExecutorService callbacks)
+      throws InterruptedException {
+    HttpRequest.Builder builder = HttpRequest.newBuilder(url).header("Content-Type", "application/json")
+        .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString(BODY));
+    if (secret != null) {
+      builder.header("Authorization", "Bearer " + secret);
+    }
+    HttpRequest request = builder.build();
+    Phase phase = new Phase(client, request, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis), concurrency, callbacks);
+    for (int i = 0; i < concurrency; i++) {
+      phase.next();
+    }
+    phase.done.await();
+    if (phase.errors.get() > 0) {
+      System.out.printf("  %s: %d errors %s%n", url, phase.errors.get(), phase.errorKinds);
+    }
+    return phase.latencies();
+  }
+
+  /** One phase's clients: each sends its next request when its previous one has ended. */
+  private static final class Phase {
+    final HttpClient client;
+    final HttpRequest request;
+    final long end;
+    final CountDownLatch done;
+    final ExecutorService callbacks;
+    final AtomicInteger errors = new AtomicInteger();
+    final Map<String, Integer> errorKinds = new ConcurrentHashMap<>();
+    private long[] values = new long[4096];
+    private int size;
+
+    Phase(HttpClient client, HttpRequest request, long end, int concurrency, ExecutorService callbacks) {
+      this.client = client;
+      this.request = request;
+      this.end = end;
+      this.done = new CountDownLatch(concurrency);
+      this.callbacks = callbacks;
+    }
+
+    void next() {
+      if (System.nanoTime() >= end) {
+        done.countDown();
+        return;
+      }
+      long start = System.nanoTime();
+      client.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenCompleteAsync((response, failure) -> {
+        long micros = (System.nanoTime() - start) / 1000;
+        if (failure == null && response.statusCode() == 200) {
+          add(micros);
+        } else {
+          errors.incrementAndGet();
+          errorKinds.merge(failure == null ? "HTTP " + response.statusCode() : rootCause(failure), 1, Integer::sum);
+        }
+        next();
+      }, callbacks);
+    }
+
+    synchronized void add(long micros) {
+      if (size == values.length) {
+        values = Arrays.copyOf(values, size * 2);
+      }
+      values[size++] = micros;
+    }
+
+    synchronized long[] latencies() {
+      return Arrays.copyOf(values, size);
+    }
+  }
+
+  private static String rootCause(Throwable t) {
+    while (t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t.getClass().getSimpleName();
+  }
+
+  private static long[] concat(long[] a, long[] b) {
+    long[] all = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, all, a.length, b.length);
+    return all;
+  }
+
+  /** CPU time the Confide process has used so far (user and system, all threads). */
+  private static long cpuNanos(Process server) {
+    return server.toHandle().info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+  }
+
+  private static void report(int concurrency, long[] direct, long[] gateway, long serverCpuNanos, double secondsPerSide) {
     long d50 = percentile(direct, 50);
     long d99 = percentile(direct, 99);
     long g50 = percentile(gateway, 50);
     long g99 = percentile(gateway, 99);
-    System.out.printf("concurrency=%d direct: n=%d p50=%.2fms p99=%.2fms | gateway: n=%d p50=%.2fms p99=%.2fms"
-            + " | overhead p50=%.2fms p99=%.2fms%n",
-        concurrency, direct.size(), d50 / 1000.0, d99 / 1000.0, gateway.size(), g50 / 1000.0, g99 / 1000.0,
-        (g50 - d50) / 1000.0, (g99 - d99) / 1000.0);
+    System.out.printf("concurrency=%d direct: n=%d (%.0f/s) p50=%.2fms p99=%.2fms | gateway: n=%d (%.0f/s) p50=%.2fms p99=%.2fms"
+            + " | overhead p50=%.2fms p99=%.2fms | confide cpu/request=%.2fms%n",
+        concurrency, direct.length, direct.length / secondsPerSide, d50 / 1000.0, d99 / 1000.0, gateway.length,
+        gateway.length / secondsPerSide, g50 / 1000.0, g99 / 1000.0,
+        (g50 - d50) / 1000.0, (g99 - d99) / 1000.0, gateway.length == 0 ? 0 : serverCpuNanos / 1e6 / gateway.length);
   }
 
-  private static long percentile(List<Long> values, int p) {
-    List<Long> sorted = new ArrayList<>(values);
-    Collections.sort(sorted);
-    return sorted.isEmpty() ? 0 : sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p / 100.0 * sorted.size()) - 1));
+  private static long percentile(long[] values, int p) {
+    long[] sorted = values.clone();
+    Arrays.sort(sorted);
+    return sorted.length == 0 ? 0 : sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)];
   }
 
-  private static HttpServer fakeUpstream() throws Exception {
+  /**
+   * The fake upstream: 20 content chunks about 2 ms apart, then a usage chunk and {@code [DONE]}.
+   * Each chunk is flushed on its own with Nagle off, as a real provider's server would send it.
+   */
+  private static HttpServer fakeUpstream() throws IOException {
+    System.setProperty("sun.net.httpserver.nodelay", "true");
     HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 1024);
-    server.setExecutor(Executors.newFixedThreadPool(256));
+    server.setExecutor(Executors.newFixedThreadPool(512, r -> {
+      Thread t = new Thread(r, "fake-upstream");
+      t.setDaemon(true); // never keeps the driver alive after the run
+      return t;
+    }));
     server.createContext("/v1/chat/completions", exchange -> {
       exchange.getRequestBody().transferTo(OutputStream.nullOutputStream());
       exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
