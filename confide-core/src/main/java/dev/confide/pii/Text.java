@@ -237,8 +237,14 @@ final class Text {
             continue;
           }
         }
-        String raw = s.substring(st[t], en[t]);
-        String lo = (sh[t] & (LOWER | CASELESS)) != 0 ? raw : raw.toLowerCase(Locale.ROOT);
+        String lo;
+        if ((sh[t] & (LOWER | CASELESS)) != 0) {
+          lo = s.substring(st[t], en[t]);
+        } else if ((sh[t] & NON_ASCII) == 0) {
+          lo = asciiLower(a, st[t], en[t]); // one string, not a substring and then its lower-case copy
+        } else {
+          lo = s.substring(st[t], en[t]).toLowerCase(Locale.ROOT);
+        }
         lower[t] = lo;
         if (lexicon != null && (sh[t] & NON_ASCII) != 0) {
           lex[t] = lexicon.flags(lo, false);
@@ -249,6 +255,15 @@ final class Text {
       }
     }
     markSentenceStarts();
+  }
+
+  private static String asciiLower(char[] a, int from, int to) {
+    char[] out = new char[to - from];
+    for (int k = from; k < to; k++) {
+      char c = a[k];
+      out[k - from] = c >= 'A' && c <= 'Z' ? (char) (c + 32) : c;
+    }
+    return new String(out);
   }
 
   /** Quote markers and bullets that may start a line ("> ", "- ", "* "); the line's text starts after them. */
