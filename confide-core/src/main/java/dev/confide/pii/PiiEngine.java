@@ -7,7 +7,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * The standard PII detector: every recognizer, context words per type, a score threshold per type, and
@@ -115,7 +114,7 @@ public final class PiiEngine implements PiiDetector {
       r.scan(t, c);
     }
     applyContext(t, c);
-    return resolve(c);
+    return resolve(t, c);
   }
 
   private void applyContext(Text t, Candidates c) {
@@ -164,7 +163,7 @@ public final class PiiEngine implements PiiDetector {
   }
 
   /** Candidates above their threshold, highest score first (then longest), without overlaps, sorted by start. */
-  private List<PiiEntity> resolve(Candidates c) {
+  private List<PiiEntity> resolve(Text t, Candidates c) {
     int[] order = new int[c.size];
     int m = 0;
     for (int k = 0; k < c.size; k++) {
@@ -188,19 +187,13 @@ public final class PiiEngine implements PiiDetector {
         order[y + 1] = v;
       }
     } else {
-      Integer[] boxed = new Integer[m];
-      for (int x = 0; x < m; x++) {
-        boxed[x] = order[x];
-      }
-      java.util.Arrays.sort(boxed, (x, y) -> better(c, x, y) ? -1 : better(c, y, x) ? 1 : 0);
-      for (int x = 0; x < m; x++) {
-        order[x] = boxed[x];
-      }
+      mergeSort(c, order, new int[m], 0, m);
     }
     List<PiiEntity> out = new ArrayList<>(Math.min(m, 16));
-    TreeMap<Integer, Integer> taken = m > 16 ? new TreeMap<>() : null;
-    int[] ts = new int[m];
-    int[] te = new int[m];
+    // accepted spans never overlap: a few are checked one by one, many through the chars they cover
+    java.util.BitSet taken = m > 16 ? new java.util.BitSet(t.s.length()) : null;
+    int[] ts = taken == null ? new int[m] : null;
+    int[] te = taken == null ? new int[m] : null;
     int accepted = 0;
     for (int x = 0; x < m; x++) {
       int k = order[x];
@@ -208,8 +201,8 @@ public final class PiiEngine implements PiiDetector {
       int e = c.end[k];
       boolean overlaps = false;
       if (taken != null) {
-        Map.Entry<Integer, Integer> before = taken.floorEntry(e - 1);
-        overlaps = before != null && before.getValue() > s;
+        int covered = taken.nextSetBit(s);
+        overlaps = covered >= 0 && covered < e;
       } else {
         for (int y = 0; y < accepted; y++) {
           if (ts[y] < e && s < te[y]) {
@@ -222,7 +215,7 @@ public final class PiiEngine implements PiiDetector {
         continue;
       }
       if (taken != null) {
-        taken.put(s, e);
+        taken.set(s, e);
       } else {
         ts[accepted] = s;
         te[accepted] = e;
@@ -232,6 +225,29 @@ public final class PiiEngine implements PiiDetector {
     }
     out.sort((x, y) -> Integer.compare(x.start(), y.start()));
     return Collections.unmodifiableList(out);
+  }
+
+  /** Sorts {@code order[from, to)} best first, without boxing; stable, n log n. */
+  private static void mergeSort(Candidates c, int[] order, int[] tmp, int from, int to) {
+    if (to - from < 2) {
+      return;
+    }
+    int mid = (from + to) >>> 1;
+    mergeSort(c, order, tmp, from, mid);
+    mergeSort(c, order, tmp, mid, to);
+    int i = from;
+    int j = mid;
+    int k = from;
+    while (i < mid && j < to) {
+      tmp[k++] = better(c, order[j], order[i]) ? order[j++] : order[i++];
+    }
+    while (i < mid) {
+      tmp[k++] = order[i++];
+    }
+    while (j < to) {
+      tmp[k++] = order[j++];
+    }
+    System.arraycopy(tmp, from, order, from, to - from);
   }
 
   /** Whether candidate {@code a} wins over {@code b}: higher score, then longer, then earlier. */

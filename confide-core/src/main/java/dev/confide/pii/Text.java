@@ -250,7 +250,7 @@ final class Text {
           lex[t] = lexicon.flags(lo, false);
         }
       } else if (kd[t] == PUNCT) {
-        char c = s.charAt(st[t]);
+        char c = a[st[t]];
         lower[t] = c < 128 ? ASCII_STRINGS[c] : s.substring(st[t], en[t]);
       }
     }
@@ -274,10 +274,10 @@ final class Text {
   private void markSentenceStarts() {
     // "> Acme Ltd": the first token after line-start markers begins the line
     for (int t = 0; t < n; t++) {
-      if ((shape[t] & NEWLINE_BEFORE) != 0 && kind[t] == PUNCT && isLineMarker(s.charAt(start[t]))) {
+      if ((shape[t] & NEWLINE_BEFORE) != 0 && kind[t] == PUNCT && isLineMarker(chars[start[t]])) {
         int m = t;
         while (m + 1 < n && kind[m + 1] == PUNCT && (shape[m + 1] & NEWLINE_BEFORE) == 0
-            && isLineMarker(s.charAt(start[m + 1]))) {
+            && isLineMarker(chars[start[m + 1]])) {
           m++;
         }
         if (m + 1 < n && (shape[m + 1] & NEWLINE_BEFORE) == 0 && kind[m + 1] != PUNCT) {
@@ -292,7 +292,7 @@ final class Text {
         continue;
       }
       int p = t - 1;
-      while (p >= 0 && p >= t - 4 && kind[p] == PUNCT && isOpening(s.charAt(start[p]))
+      while (p >= 0 && p >= t - 4 && kind[p] == PUNCT && isOpening(chars[start[p]])
           && (shape[p] & NEWLINE_BEFORE) == 0) {
         p--; // a few opening quotes or brackets; bounded so runs of them stay linear
       }
@@ -305,7 +305,7 @@ final class Text {
         continue;
       }
       if (kind[p] == PUNCT) {
-        char c = s.charAt(start[p]);
+        char c = chars[start[p]];
         if (c == '!' || c == '?' || c == ':' || c == '…' || c == ';') {
           shape[t] |= SENTENCE_START;
         } else if (c == '.') {
@@ -372,7 +372,7 @@ final class Text {
   }
 
   boolean isPunct(int t, char c) {
-    return t >= 0 && t < n && kind[t] == PUNCT && s.charAt(start[t]) == c;
+    return t >= 0 && t < n && kind[t] == PUNCT && chars[start[t]] == c;
   }
 
   /** True when token {@code t} directly follows token {@code t - 1} with no space. */
