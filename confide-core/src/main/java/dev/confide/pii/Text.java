@@ -51,6 +51,8 @@ final class Text {
   final int[] line;
   final String[] lower;
   final Lexicon lexicon;
+  /** How many digit runs the text has: recognizers of numbers skip a text without any. */
+  final int numbers;
 
   Text(String s, Lexicon lexicon) {
     this.s = s;
@@ -69,6 +71,7 @@ final class Text {
     int lineNo = 0;
     int pendingSpace = 0;
     int newlines = 0;
+    int nums = 0;
     while (i < len) {
       char ch = a[i];
       int cp;
@@ -173,6 +176,7 @@ final class Text {
         }
       } else if (ch < 128 ? (ch >= '0' && ch <= '9') : Character.isDigit(cp)) {
         k = NUM;
+        nums++;
         while (j < len) {
           char c2 = a[j];
           if (c2 < 128) {
@@ -220,6 +224,7 @@ final class Text {
       i = j;
     }
     this.n = count;
+    this.numbers = nums;
     this.start = st;
     this.end = en;
     this.kind = kd;
