@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * The standard PII detector: every recognizer, context words per type, a score threshold per type, and
@@ -114,7 +115,7 @@ public final class PiiEngine implements PiiDetector {
       r.scan(t, c);
     }
     applyContext(t, c);
-    return resolve(t, c);
+    return resolve(c);
   }
 
   private void applyContext(Text t, Candidates c) {
@@ -163,7 +164,7 @@ public final class PiiEngine implements PiiDetector {
   }
 
   /** Candidates above their threshold, highest score first (then longest), without overlaps, sorted by start. */
-  private List<PiiEntity> resolve(Text t, Candidates c) {
+  private List<PiiEntity> resolve(Candidates c) {
     int[] order = new int[c.size];
     int m = 0;
     for (int k = 0; k < c.size; k++) {
@@ -190,8 +191,9 @@ public final class PiiEngine implements PiiDetector {
       mergeSort(c, order, new int[m], 0, m);
     }
     List<PiiEntity> out = new ArrayList<>(Math.min(m, 16));
-    // accepted spans never overlap: a few are checked one by one, many through the chars they cover
-    java.util.BitSet taken = m > 16 ? new java.util.BitSet(t.s.length()) : null;
+    // accepted spans never overlap: a few are checked one by one, many through an ordered map (log n each,
+    // whatever the order they come in)
+    TreeMap<Integer, Integer> taken = m > 16 ? new TreeMap<>() : null;
     int[] ts = taken == null ? new int[m] : null;
     int[] te = taken == null ? new int[m] : null;
     int accepted = 0;
@@ -201,8 +203,8 @@ public final class PiiEngine implements PiiDetector {
       int e = c.end[k];
       boolean overlaps = false;
       if (taken != null) {
-        int covered = taken.nextSetBit(s);
-        overlaps = covered >= 0 && covered < e;
+        Map.Entry<Integer, Integer> before = taken.floorEntry(e - 1);
+        overlaps = before != null && before.getValue() > s;
       } else {
         for (int y = 0; y < accepted; y++) {
           if (ts[y] < e && s < te[y]) {
@@ -215,7 +217,7 @@ public final class PiiEngine implements PiiDetector {
         continue;
       }
       if (taken != null) {
-        taken.set(s, e);
+        taken.put(s, e);
       } else {
         ts[accepted] = s;
         te[accepted] = e;
