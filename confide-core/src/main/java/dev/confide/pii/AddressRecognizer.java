@@ -73,7 +73,7 @@ final class AddressRecognizer implements Recognizer {
         int before = out.size;
         out.add(EntityTypes.STREET_ADDRESS, t.start[st[0]], t.end[st[1] - 1], st[2] / 100.0);
         int k = block(t, st[1], out);
-        merge(t, out, before, whole ? Integer.MAX_VALUE : t.line[st[0]]);
+        merge(t, out, before, whole || runsOn(t, st[0]) ? Integer.MAX_VALUE : t.line[st[0]]);
         i = Math.max(k, st[1]);
         continue;
       }
@@ -193,7 +193,8 @@ final class AddressRecognizer implements Recognizer {
       if (isType) {
         typeEnd = m + 1;
         strong = t.has(m, Lexicon.STREET_STRONG);
-        if (t.isPunct(typeEnd, '.') && t.attached(typeEnd)) {
+        // "St.", "Ave.": an abbreviation keeps its full stop; "Street." ends a sentence
+        if (t.isPunct(typeEnd, '.') && t.attached(typeEnd) && t.length(m) <= 4) {
           typeEnd++;
         }
         if (!t.lowerIs(m, "u") || t.isPunct(m + 1, '.')) {
@@ -717,6 +718,17 @@ final class AddressRecognizer implements Recognizer {
 
   private static boolean sameLine(Text t, int k) {
     return k < t.n && (t.shape[k] & Text.NEWLINE_BEFORE) == 0;
+  }
+
+  /**
+   * Whether an address whose street line starts at token {@code k} is written into running text ("send it
+   * to 12 High St⏎Leeds⏎LS1 4AB", "Address: 12 High St⏎..."): something precedes it on its line, so the
+   * lines that follow continue that one mention and are reported with it as one span. An address that
+   * starts its own line is laid out as a block, one component per line, and is reported component by
+   * component.
+   */
+  private static boolean runsOn(Text t, int k) {
+    return (t.shape[k] & Text.NEWLINE_BEFORE) == 0;
   }
 
   private static boolean lineStart(Text t, int k) {

@@ -7,6 +7,9 @@ package dev.confide.pii;
 final class AgeRecognizer implements Recognizer {
   @Override
   public void scan(Text t, Candidates out) {
+    if (t.numbers == 0) {
+      return; // every candidate starts at a digit run
+    }
     for (int i = 0; i < t.n; i++) {
       if (t.kind[i] != Text.NUM || t.length(i) > 3) {
         continue;

@@ -9,6 +9,9 @@ final class CardRecognizer implements Recognizer {
 
   @Override
   public void scan(Text t, Candidates out) {
+    if (t.numbers == 0) {
+      return; // every candidate starts at a digit run
+    }
     String s = t.s;
     int len = s.length();
     int[] gs = null;

@@ -7,6 +7,9 @@ package dev.confide.pii;
 final class IbanRecognizer implements Recognizer {
   @Override
   public void scan(Text text, Candidates out) {
+    if (text.numbers == 0) {
+      return; // every candidate starts at a digit run
+    }
     String s = text.s;
     int len = s.length();
     int done = 0;

@@ -149,15 +149,28 @@ final class Lexicon {
       offsets = new int[n + 1];
       flagsOf = new int[n];
       keys = new String[n];
+      // The frequent words get the first entry numbers, so their chars, offsets, flags and key strings lie
+      // together in a few cache lines instead of scattered over the whole pool.
+      java.util.List<String> order = new java.util.ArrayList<>(n);
+      for (String w : words.keySet()) {
+        if (hot.contains(w)) {
+          order.add(w);
+        }
+      }
+      int hotCount = order.size();
+      for (String w : words.keySet()) {
+        if (!hot.contains(w)) {
+          order.add(w);
+        }
+      }
       int i = 0;
       int at = 0;
-      for (Map.Entry<String, Integer> e : words.entrySet()) {
-        String w = e.getKey();
+      for (String w : order) {
         w.getChars(0, w.length(), pool, at);
         offsets[i] = at;
         at += w.length();
-        flagsOf[i] = e.getValue();
-        keys[i] = w;
+        flagsOf[i] = words.get(w);
+        keys[i] = i < hotCount ? new String(w.toCharArray()) : w; // fresh copies, allocated side by side
         insert(slots, mask, hash(w), i);
         i++;
       }
@@ -165,10 +178,8 @@ final class Lexicon {
       int hotCap = Integer.highestOneBit(Math.max(4, hot.size() * 2)) << 1;
       hotSlots = new int[hotCap];
       hotMask = hotCap - 1;
-      for (int e = 0; e < n; e++) {
-        if (hot.contains(keys[e])) {
-          insert(hotSlots, hotMask, hash(keys[e]), e);
-        }
+      for (int e = 0; e < hotCount; e++) {
+        insert(hotSlots, hotMask, hash(keys[e]), e);
       }
     }
 

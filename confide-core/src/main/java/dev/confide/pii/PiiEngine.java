@@ -188,19 +188,14 @@ public final class PiiEngine implements PiiDetector {
         order[y + 1] = v;
       }
     } else {
-      Integer[] boxed = new Integer[m];
-      for (int x = 0; x < m; x++) {
-        boxed[x] = order[x];
-      }
-      java.util.Arrays.sort(boxed, (x, y) -> better(c, x, y) ? -1 : better(c, y, x) ? 1 : 0);
-      for (int x = 0; x < m; x++) {
-        order[x] = boxed[x];
-      }
+      mergeSort(c, order, new int[m], 0, m);
     }
     List<PiiEntity> out = new ArrayList<>(Math.min(m, 16));
+    // accepted spans never overlap: a few are checked one by one, many through an ordered map (log n each,
+    // whatever the order they come in)
     TreeMap<Integer, Integer> taken = m > 16 ? new TreeMap<>() : null;
-    int[] ts = new int[m];
-    int[] te = new int[m];
+    int[] ts = taken == null ? new int[m] : null;
+    int[] te = taken == null ? new int[m] : null;
     int accepted = 0;
     for (int x = 0; x < m; x++) {
       int k = order[x];
@@ -232,6 +227,29 @@ public final class PiiEngine implements PiiDetector {
     }
     out.sort((x, y) -> Integer.compare(x.start(), y.start()));
     return Collections.unmodifiableList(out);
+  }
+
+  /** Sorts {@code order[from, to)} best first, without boxing; stable, n log n. */
+  private static void mergeSort(Candidates c, int[] order, int[] tmp, int from, int to) {
+    if (to - from < 2) {
+      return;
+    }
+    int mid = (from + to) >>> 1;
+    mergeSort(c, order, tmp, from, mid);
+    mergeSort(c, order, tmp, mid, to);
+    int i = from;
+    int j = mid;
+    int k = from;
+    while (i < mid && j < to) {
+      tmp[k++] = better(c, order[j], order[i]) ? order[j++] : order[i++];
+    }
+    while (i < mid) {
+      tmp[k++] = order[i++];
+    }
+    while (j < to) {
+      tmp[k++] = order[j++];
+    }
+    System.arraycopy(tmp, from, order, from, to - from);
   }
 
   /** Whether candidate {@code a} wins over {@code b}: higher score, then longer, then earlier. */

@@ -7,6 +7,9 @@ package dev.confide.pii;
 final class SsnRecognizer implements Recognizer {
   @Override
   public void scan(Text text, Candidates out) {
+    if (text.numbers == 0) {
+      return; // every candidate starts at a digit run
+    }
     String s = text.s;
     int len = s.length();
     for (int tok = 0; tok < text.n; tok++) {

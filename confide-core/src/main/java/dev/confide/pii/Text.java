@@ -51,6 +51,8 @@ final class Text {
   final int[] line;
   final String[] lower;
   final Lexicon lexicon;
+  /** How many digit runs the text has: recognizers of numbers skip a text without any. */
+  final int numbers;
 
   Text(String s, Lexicon lexicon) {
     this.s = s;
@@ -69,6 +71,7 @@ final class Text {
     int lineNo = 0;
     int pendingSpace = 0;
     int newlines = 0;
+    int nums = 0;
     while (i < len) {
       char ch = a[i];
       int cp;
@@ -173,6 +176,7 @@ final class Text {
         }
       } else if (ch < 128 ? (ch >= '0' && ch <= '9') : Character.isDigit(cp)) {
         k = NUM;
+        nums++;
         while (j < len) {
           char c2 = a[j];
           if (c2 < 128) {
@@ -220,6 +224,7 @@ final class Text {
       i = j;
     }
     this.n = count;
+    this.numbers = nums;
     this.start = st;
     this.end = en;
     this.kind = kd;
@@ -237,18 +242,33 @@ final class Text {
             continue;
           }
         }
-        String raw = s.substring(st[t], en[t]);
-        String lo = (sh[t] & (LOWER | CASELESS)) != 0 ? raw : raw.toLowerCase(Locale.ROOT);
+        String lo;
+        if ((sh[t] & (LOWER | CASELESS)) != 0) {
+          lo = s.substring(st[t], en[t]);
+        } else if ((sh[t] & NON_ASCII) == 0) {
+          lo = asciiLower(a, st[t], en[t]); // one string, not a substring and then its lower-case copy
+        } else {
+          lo = s.substring(st[t], en[t]).toLowerCase(Locale.ROOT);
+        }
         lower[t] = lo;
         if (lexicon != null && (sh[t] & NON_ASCII) != 0) {
           lex[t] = lexicon.flags(lo, false);
         }
       } else if (kd[t] == PUNCT) {
-        char c = s.charAt(st[t]);
+        char c = a[st[t]];
         lower[t] = c < 128 ? ASCII_STRINGS[c] : s.substring(st[t], en[t]);
       }
     }
     markSentenceStarts();
+  }
+
+  private static String asciiLower(char[] a, int from, int to) {
+    char[] out = new char[to - from];
+    for (int k = from; k < to; k++) {
+      char c = a[k];
+      out[k - from] = c >= 'A' && c <= 'Z' ? (char) (c + 32) : c;
+    }
+    return new String(out);
   }
 
   /** Quote markers and bullets that may start a line ("> ", "- ", "* "); the line's text starts after them. */
@@ -259,10 +279,10 @@ final class Text {
   private void markSentenceStarts() {
     // "> Acme Ltd": the first token after line-start markers begins the line
     for (int t = 0; t < n; t++) {
-      if ((shape[t] & NEWLINE_BEFORE) != 0 && kind[t] == PUNCT && isLineMarker(s.charAt(start[t]))) {
+      if ((shape[t] & NEWLINE_BEFORE) != 0 && kind[t] == PUNCT && isLineMarker(chars[start[t]])) {
         int m = t;
         while (m + 1 < n && kind[m + 1] == PUNCT && (shape[m + 1] & NEWLINE_BEFORE) == 0
-            && isLineMarker(s.charAt(start[m + 1]))) {
+            && isLineMarker(chars[start[m + 1]])) {
           m++;
         }
         if (m + 1 < n && (shape[m + 1] & NEWLINE_BEFORE) == 0 && kind[m + 1] != PUNCT) {
@@ -277,7 +297,7 @@ final class Text {
         continue;
       }
       int p = t - 1;
-      while (p >= 0 && p >= t - 4 && kind[p] == PUNCT && isOpening(s.charAt(start[p]))
+      while (p >= 0 && p >= t - 4 && kind[p] == PUNCT && isOpening(chars[start[p]])
           && (shape[p] & NEWLINE_BEFORE) == 0) {
         p--; // a few opening quotes or brackets; bounded so runs of them stay linear
       }
@@ -290,7 +310,7 @@ final class Text {
         continue;
       }
       if (kind[p] == PUNCT) {
-        char c = s.charAt(start[p]);
+        char c = chars[start[p]];
         if (c == '!' || c == '?' || c == ':' || c == '…' || c == ';') {
           shape[t] |= SENTENCE_START;
         } else if (c == '.') {
@@ -357,7 +377,7 @@ final class Text {
   }
 
   boolean isPunct(int t, char c) {
-    return t >= 0 && t < n && kind[t] == PUNCT && s.charAt(start[t]) == c;
+    return t >= 0 && t < n && kind[t] == PUNCT && chars[start[t]] == c;
   }
 
   /** True when token {@code t} directly follows token {@code t - 1} with no space. */

@@ -135,6 +135,21 @@ class FreeTextRecognizersTest {
   }
 
   @Test
+  @Tag("P15")
+  void anAddressWrittenIntoASentenceIsOneSpanOverItsLines() {
+    String text = "Please send the parcel to 742 Evergreen Terrace\nApt. 12\nSpringfield, OR 97403\n\nThanks, Anna Berg";
+    assertThat(found(text)).containsExactly("STREET_ADDRESS:742 Evergreen Terrace\nApt. 12\nSpringfield, OR 97403",
+        "PERSON:Anna Berg");
+    // after a label on the same line too
+    String labelled = "Address:   18 Rue des Lilas\n Lyon\n France\nPhone: +44 20 7946 0958";
+    assertThat(found(labelled)).containsExactly("STREET_ADDRESS:18 Rue des Lilas\n Lyon\n France",
+        "PHONE_NUMBER:+44 20 7946 0958");
+    // a one-line address in a sentence does not swallow the next sentence's line
+    String oneLine = "I live at 221 Baker Street.\nWhat about you?";
+    assertThat(found(oneLine)).containsExactly("STREET_ADDRESS:221 Baker Street");
+  }
+
+  @Test
   void wholeAddressModeReportsOneSpan() {
     PiiEngine whole = PiiEngine.builder().wholeAddresses(true).build();
     String text = "Ship to 742 Evergreen Terrace\nApt. 12\nSpringfield, OR 97403\nthanks";

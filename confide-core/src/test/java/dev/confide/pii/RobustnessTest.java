@@ -145,6 +145,35 @@ class RobustnessTest {
   }
 
   @Test
+  void aLongTextWithManyCandidatesIsResolvedWithoutOverlapsAndLosesNone() {
+    // far more than 64 candidates: overlap resolution takes its path for long texts
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < 60; i++) {
+      b.append("Note ").append(i).append(": write to anna").append(i).append("@example.com, card 4111 1111 1111 1111,")
+          .append(" IBAN GB82 WEST 1234 5698 7654 32, or ask Mr. Pálffy.\n\n");
+    }
+    String text = b.toString();
+    List<PiiEntity> found = ENGINE.detect(text);
+    assertValid(text, found);
+    assertThat(found.stream().filter(e -> e.type().equals(EntityTypes.EMAIL_ADDRESS))).hasSize(60);
+    assertThat(found.stream().filter(e -> e.type().equals(EntityTypes.CREDIT_CARD))).hasSize(60);
+    assertThat(found.stream().filter(e -> e.type().equals(EntityTypes.IBAN_CODE))).hasSize(60);
+    // the same as one paragraph alone, shifted
+    String first = text.substring(0, text.indexOf("\n\n") + 2);
+    List<PiiEntity> alone = ENGINE.detect(first);
+    assertThat(found.subList(0, alone.size())).isEqualTo(alone);
+  }
+
+  @Test
+  void textWithoutDigitsStillGetsItsNamesAndNoNumbers() {
+    String text = "Anna Berg wrote to anna.berg@example.com from Estonia.";
+    assertThat(PiiTestSupport.found(text)).contains("PERSON:Anna Berg", "EMAIL_ADDRESS:anna.berg@example.com")
+        .noneMatch(f -> f.startsWith(EntityTypes.PHONE_NUMBER) || f.startsWith(EntityTypes.CREDIT_CARD)
+            || f.startsWith(EntityTypes.AGE) || f.startsWith(EntityTypes.US_SSN) || f.startsWith(EntityTypes.IBAN_CODE));
+    assertThat(PiiTestSupport.found("Anna is 34 years old.")).contains("AGE:34");
+  }
+
+  @Test
   void enginesBuiltInParallelShareOneLexiconAndAgree() throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(4);
     try {

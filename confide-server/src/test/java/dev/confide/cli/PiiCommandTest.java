@@ -79,6 +79,35 @@ class PiiCommandTest {
   }
 
   @Test
+  void evalScoresOneHalfOfTheDataset() throws Exception {
+    Path dataset = tmp.resolve("halves.json");
+    Files.writeString(dataset, """
+        [
+          {"full_text": "Write to anna.berg@example.com today.",
+           "spans": [{"entity_type": "EMAIL_ADDRESS", "start_position": 9, "end_position": 30}]},
+          {"full_text": "The SSN 536-22-1234 is here.",
+           "spans": [{"entity_type": "US_SSN", "start_position": 8, "end_position": 19}]},
+          {"full_text": "Or to bo.lind@example.org instead.",
+           "spans": [{"entity_type": "EMAIL_ADDRESS", "start_position": 6, "end_position": 25}]}
+        ]
+        """, StandardCharsets.UTF_8);
+
+    CliRun even = run(null, "pii", "eval", dataset.toString(), "--half", "even", "--measure", "0");
+    assertThat(even.exit()).as(even.err()).isZero();
+    assertThat(even.out()).contains("2 texts, even positions");
+    assertThat(row(even.out(), "EMAIL_ADDRESS")).containsExactly(1.0, 1.0, 1.0, 2.0, 2.0);
+    assertThat(even.out()).doesNotContain("US_SSN");
+
+    CliRun odd = run(null, "pii", "eval", dataset.toString(), "--half", "odd", "--measure", "0");
+    assertThat(odd.exit()).as(odd.err()).isZero();
+    assertThat(odd.out()).contains("1 texts, odd positions").contains("US_SSN").doesNotContain("EMAIL_ADDRESS");
+
+    CliRun bad = run(null, "pii", "eval", dataset.toString(), "--half", "third", "--measure", "0");
+    assertThat(bad.exit()).isNotZero();
+    assertThat(bad.err()).contains("--half must be all, even or odd");
+  }
+
+  @Test
   void evalPrintsPerEntityScoresGlobalPiiAndThroughput() throws Exception {
     Path dataset = tmp.resolve("tiny.json");
     Files.writeString(dataset, """
