@@ -204,33 +204,40 @@ public final class Conversations {
     void accept(Version version) throws X;
   }
 
-  /** Rows fetched at a time when streaming a conversation's versions (PostgreSQL honours it inside a transaction). */
-  private static final int VERSION_FETCH_SIZE = 256;
+  /** Versions read per query when walking a conversation's versions. */
+  private static final int VERSION_PAGE = 256;
 
   /**
    * Every version of every message in the conversation, in the order they were written, each read
-   * and opened once and handed over as it arrives: the query streams inside one read transaction,
-   * so even a very long conversation is never held in memory whole.
+   * and opened once and handed over in pages of {@value #VERSION_PAGE} (by key, no transaction held
+   * open), so even a very long conversation is never held in memory whole.
    */
   public <X extends Exception> void forEachVersion(UUID subject, UUID conversation, VersionConsumer<X> consumer) throws X {
     Sealer sealer = sealer(subject);
-    jdbi.<X>useTransaction(h -> h.createQuery("""
-            SELECT m.id, m.parent_id, m.role, m.content_sealed, m.model, m.status, m.created_at, f.rating
-            FROM messages m LEFT JOIN message_feedback f ON f.message_id = m.id
-            WHERE m.conversation_id = :c AND m.subject_id = :s ORDER BY m.seq""")
-        .bind("c", conversation).bind("s", subject)
-        .setFetchSize(VERSION_FETCH_SIZE)
-        .map((rs, ctx) -> {
-          UUID id = rs.getObject(1, UUID.class);
-          return new Version(new StoredMessage(id, conversation, rs.getObject(2, UUID.class), rs.getString(3),
-              sealer.openString(contentField(id), rs.getBytes(4)), rs.getString(5), rs.getString(6),
-              instant(rs.getObject(7, OffsetDateTime.class))), rs.getString(8));
-        })
-        .useIterator(versions -> {
-          while (versions.hasNext()) {
-            consumer.accept(versions.next());
-          }
-        }));
+    long after = Long.MIN_VALUE;
+    while (true) {
+      long from = after;
+      record Read(long seq, Version version) {}
+      List<Read> page = jdbi.withHandle(h -> h.createQuery("""
+              SELECT m.id, m.parent_id, m.role, m.content_sealed, m.model, m.status, m.created_at, f.rating, m.seq
+              FROM messages m LEFT JOIN message_feedback f ON f.message_id = m.id
+              WHERE m.conversation_id = :c AND m.subject_id = :s AND m.seq > :after ORDER BY m.seq LIMIT :limit""")
+          .bind("c", conversation).bind("s", subject).bind("after", from).bind("limit", VERSION_PAGE)
+          .map((rs, ctx) -> {
+            UUID id = rs.getObject(1, UUID.class);
+            return new Read(rs.getLong(9), new Version(new StoredMessage(id, conversation, rs.getObject(2, UUID.class), rs.getString(3),
+                sealer.openString(contentField(id), rs.getBytes(4)), rs.getString(5), rs.getString(6),
+                instant(rs.getObject(7, OffsetDateTime.class))), rs.getString(8)));
+          })
+          .list());
+      for (Read read : page) {
+        consumer.accept(read.version());
+      }
+      if (page.size() < VERSION_PAGE) {
+        return;
+      }
+      after = page.get(page.size() - 1).seq();
+    }
   }
 
   /** Deletes the conversation and everything in it (P03); false when it is not the subject's. */

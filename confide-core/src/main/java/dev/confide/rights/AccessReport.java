@@ -27,6 +27,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Timestamp;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -48,7 +49,7 @@ import org.jdbi.v3.core.Jdbi;
  *
  * <p>The archive is streamed: JSON through a {@link JsonGenerator} and CSV through a CSV writer,
  * straight into the zip entries, each message read, opened and written once per format. The parts
- * that grow with the subject (conversations, messages, usage) are read a page or a fetch at a time;
+ * that grow with the subject (conversations, messages, usage) are read a page at a time, by key;
  * their CSV rows wait in {@link ScratchFile}s (ciphertext only) until {@code report.json} is done,
  * since a zip holds one entry after another. Memory therefore stays bounded whatever the subject's
  * size: what is kept per conversation is only each message's id and parent, to name the current
@@ -66,7 +67,7 @@ public final class AccessReport {
    */
   static final int ZIP_LEVEL = Deflater.BEST_SPEED;
   private static final int CONVERSATION_PAGE = 100;
-  private static final int USAGE_FETCH_SIZE = 500;
+  private static final int USAGE_PAGE = 500;
   static final String DECISION_DATA_NOTE = "When you chose between two compared answers with data collection on, the conversation up to"
       + " that choice was stored with personal data removed, the day only, the two models and your choice, and with no link"
       + " to you. Because nothing ties it to you, it cannot be found, exported or deleted as yours.";
@@ -234,25 +235,35 @@ public final class AccessReport {
     return path;
   }
 
-  /** Usage records, streamed: one per model request, the part that grows fastest. */
+  /** Usage records, one per model request (the part that grows fastest), read in pages by key. */
   private void writeUsage(UUID subject, JsonGenerator json, SequenceWriter usageRows) throws IOException {
-    jdbi.<IOException>useTransaction(h -> h.createQuery("SELECT " + String.join(", ", USAGE_COLUMNS)
-            + " FROM usage_records WHERE subject_id = :s ORDER BY created_at, id")
-        .bind("s", subject).setFetchSize(USAGE_FETCH_SIZE).mapToMap()
-        .useIterator(rows -> {
-          while (rows.hasNext()) {
-            Map<String, Object> row = rows.next();
-            json.writeStartObject();
-            List<String> cells = new ArrayList<>(USAGE_COLUMNS.size());
-            for (String column : USAGE_COLUMNS) {
-              Object value = plain(row.get(column));
-              json.writeObjectField(column, value);
-              cells.add(cell(value));
-            }
-            json.writeEndObject();
-            usageRows.write(cells);
-          }
-        }));
+    Instant afterAt = Instant.EPOCH;
+    UUID afterId = new UUID(0, 0);
+    while (true) {
+      Instant at = afterAt;
+      UUID id = afterId;
+      List<Map<String, Object>> page = jdbi.withHandle(h -> h.createQuery("SELECT id, " + String.join(", ", USAGE_COLUMNS) + """
+               FROM usage_records WHERE subject_id = :s AND created_at >= :at AND (created_at > :at OR id > :id)
+              ORDER BY created_at, id LIMIT :limit""")
+          .bind("s", subject).bind("at", at).bind("id", id).bind("limit", USAGE_PAGE).mapToMap().list());
+      for (Map<String, Object> row : page) {
+        json.writeStartObject();
+        List<String> cells = new ArrayList<>(USAGE_COLUMNS.size());
+        for (String column : USAGE_COLUMNS) {
+          Object value = plain(row.get(column));
+          json.writeObjectField(column, value);
+          cells.add(cell(value));
+        }
+        json.writeEndObject();
+        usageRows.write(cells);
+      }
+      if (page.size() < USAGE_PAGE) {
+        return;
+      }
+      Map<String, Object> last = page.get(page.size() - 1);
+      afterAt = Instant.parse((String) plain(last.get("created_at")));
+      afterId = (UUID) last.get("id");
+    }
   }
 
   private List<Map<String, Object>> rows(String sql, UUID subject) {

@@ -129,6 +129,56 @@ class PrivacyRequestTest {
     }
   }
 
+  /**
+   * A subject with more conversations than one page, a conversation longer than one page, and an
+   * archive larger than one stored chunk: everything arrives once, in order, and opens.
+   */
+  @Tag("P23")
+  @Tag("P27")
+  @ParameterizedTest
+  @EnumSource(TestBackend.class)
+  void aLargeSubjectsArchiveComesWholeThroughPagesAndChunks(TestBackend backend) throws Exception {
+    String noLimits = "rateLimits:\n  perSubject: {requestsPerMinute: 1000000, tokensPerMinute: 1000000000}\n"
+        + "  perApiKey: {requestsPerMinute: 1000000, tokensPerMinute: 1000000000}\n";
+    try (TestServer server = TestServer.start(backend, tmp, noLimits, false)) {
+      ApiClient ada = server.client();
+      ada.signUp("Lara Large", "lara@example.com", GatewayTest.PASSWORD, "1990-01-01");
+      java.util.UUID lara = server.confide.accounts.findByEmail("lara@example.com").orElseThrow();
+      var caller = new dev.confide.chat.ChatService.Caller(lara, null, "chat");
+      java.util.Random random = new java.util.Random(7);
+      List<dev.confide.models.ChatMessage> turns = new java.util.ArrayList<>();
+      for (int i = 0; i < 300; i++) {
+        // Random letters barely compress, so the archive needs more than one 1 MiB chunk.
+        StringBuilder text = new StringBuilder("turn " + i + " ");
+        random.ints(4000, 'a', 'z' + 1).forEach(c -> text.append((char) c));
+        turns.add(new dev.confide.models.ChatMessage(i % 2 == 0 ? "user" : "assistant", text.toString()));
+      }
+      server.confide.chat.complete(caller, null, turns, "builtin-echo", dev.confide.chat.ChatService.Options.DEFAULT);
+      for (int i = 0; i < 120; i++) {
+        server.confide.chat.complete(caller, null, List.of(dev.confide.models.ChatMessage.user("short " + i)), "builtin-echo",
+            dev.confide.chat.ChatService.Options.DEFAULT);
+      }
+
+      JsonNode request = ada.post("/api/privacy/requests", Map.of("type", "export")).json();
+      long chunks = server.confide.database.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM export_chunks")
+          .mapTo(Long.class).one());
+      assertThat(chunks).as("stored in more than one chunk").isGreaterThan(1);
+      Map<String, String> files = unzip(download(server, ada, request.get("download").asText()).body());
+      JsonNode report = JSON.readTree(files.get("report.json"));
+      assertThat(report.get("conversations")).as("past the first page").hasSize(121);
+      JsonNode longest = java.util.stream.StreamSupport.stream(report.get("conversations").spliterator(), false)
+          .filter(c -> c.get("allVersions").size() > 1).findFirst().orElseThrow();
+      assertThat(longest.get("allVersions")).as("past the first page of versions").hasSize(300);
+      for (int i = 0; i < 300; i++) {
+        assertThat(longest.at("/allVersions/" + i + "/content").asText()).startsWith("turn " + i + " ");
+      }
+      assertThat(longest.get("currentBranch")).hasSize(300);
+      assertThat(files.get("messages.csv").lines()).as("header and one line each (no content holds a line break)")
+          .hasSize(1 + 300 + 120);
+      assertThat(files.get("conversations.csv").lines()).hasSize(1 + 121);
+    }
+  }
+
   @Tag("P26")
   @Tag("P28")
   @Tag("P17")

@@ -69,6 +69,50 @@ class RetentionTest {
     }
   }
 
+  /**
+   * With batches of two, the chat sweep pages through several batches, past conversations it must
+   * keep, deleting each expired conversation's messages and ratings with it; pauses between batches
+   * (the pacing) change nothing in what goes.
+   */
+  @Tag("P04")
+  @ParameterizedTest
+  @EnumSource(TestBackend.class)
+  void theChatSweepWorksInPacedBatchesAndDeletesMessagesAndRatingsWithTheirConversations(TestBackend backend) {
+    try (TestServer server = TestServer.start(backend, tmp, "retention: {batchSize: 2, pauseRatio: 0.5, maxRowsPerSecond: 100000}\n",
+        false)) {
+      Instant start = server.clock.instant();
+      ApiClient session = server.client();
+      session.signUp("Batches", "batches@example.com", GatewayTest.PASSWORD, "1990-01-01");
+      ApiClient expiring = withKey(server, session);
+      session = server.client();
+      session.signUp("Keeps", "keeps@example.com", GatewayTest.PASSWORD, "1990-01-01");
+      ApiClient keeping = withKey(server, session);
+      keeping.patch("/api/settings", Map.of("chatRetentionDays", "keep"));
+      java.util.List<String> kept = new java.util.ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        var created = expiring.post("/api/conversations", Map.of("content", "expiring " + i, "model", "builtin-echo")).json();
+        expiring.post("/api/messages/" + created.at("/message/id").asText() + "/feedback", Map.of("rating", "up"));
+        kept.add(chat(keeping, "kept " + i));
+        server.clock.advance(Duration.ofMinutes(1));
+      }
+      var expiringSubject = server.confide.accounts.findByEmail("batches@example.com").orElseThrow();
+      String rowsOf = "SELECT (SELECT COUNT(*) FROM messages WHERE subject_id = :s) + (SELECT COUNT(*) FROM message_feedback"
+          + " WHERE subject_id = :s) + (SELECT COUNT(*) FROM conversations WHERE subject_id = :s)";
+      assertThat(count(server, rowsOf, expiringSubject)).isEqualTo(5 * 2 + 5 + 5);
+
+      assertThat(server.confide.retention.run(start.plus(Duration.ofDays(91))).conversationsExpired()).isEqualTo(5);
+      assertThat(count(server, rowsOf, expiringSubject)).as("messages and ratings went with their conversations").isZero();
+      for (String id : kept) {
+        assertThat(keeping.get("/api/conversations/" + id).status()).isEqualTo(200);
+      }
+      assertThat(server.confide.retention.run(start.plus(Duration.ofDays(91))).conversationsExpired()).as("idempotent").isZero();
+    }
+  }
+
+  private static long count(TestServer server, String sql, java.util.UUID subject) {
+    return server.confide.database.jdbi().withHandle(h -> h.createQuery(sql).bind("s", subject).mapTo(Long.class).one());
+  }
+
   @Tag("P07")
   @ParameterizedTest
   @EnumSource(TestBackend.class)
