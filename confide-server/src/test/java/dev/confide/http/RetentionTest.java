@@ -22,6 +22,12 @@ class RetentionTest {
     return server.client().withBearer(session.post("/api/keys", Map.of()).json().get("secret").asText());
   }
 
+  private static ApiClient signedUpWithKey(TestServer server, String name, String email) {
+    ApiClient session = server.client();
+    session.signUp(name, email, GatewayTest.PASSWORD, "1990-01-01");
+    return withKey(server, session);
+  }
+
   private static String chat(ApiClient client, String content) {
     return client.post("/api/conversations", Map.of("content", content, "model", "builtin-echo")).json().get("conversationId").asText();
   }
@@ -81,12 +87,8 @@ class RetentionTest {
     try (TestServer server = TestServer.start(backend, tmp, "retention: {batchSize: 2, pauseRatio: 0.5, maxRowsPerSecond: 100000}\n",
         false)) {
       Instant start = server.clock.instant();
-      ApiClient session = server.client();
-      session.signUp("Batches", "batches@example.com", GatewayTest.PASSWORD, "1990-01-01");
-      ApiClient expiring = withKey(server, session);
-      session = server.client();
-      session.signUp("Keeps", "keeps@example.com", GatewayTest.PASSWORD, "1990-01-01");
-      ApiClient keeping = withKey(server, session);
+      ApiClient expiring = signedUpWithKey(server, "Batches", "batches@example.com");
+      ApiClient keeping = signedUpWithKey(server, "Keeps", "keeps@example.com");
       keeping.patch("/api/settings", Map.of("chatRetentionDays", "keep"));
       java.util.List<String> kept = new java.util.ArrayList<>();
       for (int i = 0; i < 5; i++) {
