@@ -126,13 +126,17 @@ public final class Conversations {
         .map((rs, ctx) -> Map.entry(rs.getObject(1, UUID.class), rs.getString(2)))
         .forEach(e -> ratings.put(e.getKey(), e.getValue())));
     Sealer sealer = sealer(subject);
+    // Versions of a turn are the messages sharing its parent and role; grouped once, so the walk
+    // along the branch stays linear in the conversation's length.
+    record TurnKey(UUID parent, String role) {}
+    Map<TurnKey, List<MessageRow>> siblingsOf = new HashMap<>();
+    for (MessageRow m : all.values()) {
+      siblingsOf.computeIfAbsent(new TurnKey(m.parent(), m.role()), k -> new ArrayList<>()).add(m);
+    }
+    siblingsOf.values().forEach(list -> list.sort(java.util.Comparator.comparingLong(MessageRow::seq)));
     List<ConversationView.Turn> turns = new ArrayList<>();
     for (MessageRow m = row.head() == null ? null : all.get(row.head()); m != null; m = m.parent() == null ? null : all.get(m.parent())) {
-      MessageRow current = m;
-      List<MessageRow> siblings = all.values().stream()
-          .filter(o -> java.util.Objects.equals(o.parent(), current.parent()) && o.role().equals(current.role()))
-          .sorted(java.util.Comparator.comparingLong(MessageRow::seq))
-          .toList();
+      List<MessageRow> siblings = siblingsOf.get(new TurnKey(m.parent(), m.role()));
       turns.add(new ConversationView.Turn(m.open(sealer, conversation), siblings.indexOf(m) + 1, siblings.size(), ratings.get(m.id())));
     }
     Collections.reverse(turns);
@@ -165,6 +169,75 @@ public final class Conversations {
     }
     ConversationSummary last = items.get(limit - 1);
     return new Page<>(items.subList(0, limit), new Cursor(last.lastActivityAt(), last.id()).encode());
+  }
+
+  /** A conversation as the access archive lists it: its summary and the tip of its current branch. */
+  public record Listed(ConversationSummary summary, UUID head) {}
+
+  /**
+   * The subject's conversations in id order, {@code limit} of them after {@code after} (null: from
+   * the first), each with its head: pages for the access archive, which walks them all.
+   */
+  public List<Listed> listAfter(UUID subject, UUID after, int limit) {
+    Sealer sealer = sealer(subject);
+    return jdbi.withHandle(h -> h.createQuery("""
+            SELECT id, title_sealed, created_at, last_activity_at, head_message_id FROM conversations
+            WHERE subject_id = :subject AND (:hasAfter = FALSE OR id > :after)
+            ORDER BY id LIMIT :limit""")
+        .bind("subject", subject).bind("hasAfter", after != null).bind("after", after == null ? new UUID(0, 0) : after)
+        .bind("limit", limit)
+        .map((rs, ctx) -> {
+          UUID id = rs.getObject(1, UUID.class);
+          return new Listed(new ConversationSummary(id, sealer.openString(FieldRef.of("conversations", "title", id), rs.getBytes(2)),
+              instant(rs.getObject(3, OffsetDateTime.class)), instant(rs.getObject(4, OffsetDateTime.class))),
+              rs.getObject(5, UUID.class));
+        })
+        .list());
+  }
+
+  /** One stored version of a message, with the subject's rating of it (null if none). */
+  public record Version(StoredMessage message, String rating) {}
+
+  /** Receives versions as they are read. */
+  @FunctionalInterface
+  public interface VersionConsumer<X extends Exception> {
+    void accept(Version version) throws X;
+  }
+
+  /** Versions read per query when walking a conversation's versions. */
+  private static final int VERSION_PAGE = 256;
+
+  /**
+   * Every version of every message in the conversation, in the order they were written, each read
+   * and opened once and handed over in pages of {@value #VERSION_PAGE} (by key, no transaction held
+   * open), so even a very long conversation is never held in memory whole.
+   */
+  public <X extends Exception> void forEachVersion(UUID subject, UUID conversation, VersionConsumer<X> consumer) throws X {
+    Sealer sealer = sealer(subject);
+    long after = Long.MIN_VALUE;
+    while (true) {
+      long from = after;
+      record Read(long seq, Version version) {}
+      List<Read> page = jdbi.withHandle(h -> h.createQuery("""
+              SELECT m.id, m.parent_id, m.role, m.content_sealed, m.model, m.status, m.created_at, f.rating, m.seq
+              FROM messages m LEFT JOIN message_feedback f ON f.message_id = m.id
+              WHERE m.conversation_id = :c AND m.subject_id = :s AND m.seq > :after ORDER BY m.seq LIMIT :limit""")
+          .bind("c", conversation).bind("s", subject).bind("after", from).bind("limit", VERSION_PAGE)
+          .map((rs, ctx) -> {
+            UUID id = rs.getObject(1, UUID.class);
+            return new Read(rs.getLong(9), new Version(new StoredMessage(id, conversation, rs.getObject(2, UUID.class), rs.getString(3),
+                sealer.openString(contentField(id), rs.getBytes(4)), rs.getString(5), rs.getString(6),
+                instant(rs.getObject(7, OffsetDateTime.class))), rs.getString(8)));
+          })
+          .list());
+      for (Read read : page) {
+        consumer.accept(read.version());
+      }
+      if (page.size() < VERSION_PAGE) {
+        return;
+      }
+      after = page.get(page.size() - 1).seq();
+    }
   }
 
   /** Deletes the conversation and everything in it (P03); false when it is not the subject's. */

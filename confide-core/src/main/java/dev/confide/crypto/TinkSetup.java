@@ -14,6 +14,7 @@ final class TinkSetup {
       PrfConfig.register();
       com.google.crypto.tink.mac.MacConfig.register();
       com.google.crypto.tink.signature.SignatureConfig.register();
+      com.google.crypto.tink.streamingaead.StreamingAeadConfig.register();
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("Tink could not register its primitives", e);
     }

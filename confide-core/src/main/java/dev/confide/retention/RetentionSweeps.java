@@ -12,12 +12,14 @@ import org.jdbi.v3.core.Jdbi;
 
 /**
  * The sweeps. Each deletes in batches of {@code batchSize} rows per transaction, so writers are
- * never blocked for long, and can be run again at any time with the same result.
+ * never blocked for long, and can be run again at any time with the same result. Between batches
+ * they pause as {@link Pacing} says, so a large backlog is worked off without starving the writes
+ * that run meanwhile.
  */
 public final class RetentionSweeps {
   /** Every table that holds a subject's rows, purged after erasure (usage is re-keyed, not purged). */
   private static final List<String> SUBJECT_TABLES = List.of("message_feedback", "comparisons", "messages", "conversations",
-      "subject_settings", "consent_ledger", "pii_provider_consents", "access_logs", "privacy_request_events", "privacy_requests", "support_tickets", "mail_outbox", "notices", "request_verifications", "request_reminders", "sessions", "api_keys", "subject_keys", "accounts");
+      "subject_settings", "consent_ledger", "pii_provider_consents", "access_logs", "privacy_request_events", "export_chunks", "privacy_requests", "support_tickets", "mail_outbox", "notices", "request_verifications", "request_reminders", "sessions", "api_keys", "subject_keys", "accounts");
 
   private final Jdbi jdbi;
   private final SettingsDefaults defaults;
@@ -26,7 +28,10 @@ public final class RetentionSweeps {
   private final Duration ipKeptWhole;
   private final int batchSize;
   private final Observer observer;
+  private final Pacing pacing;
   private final Clock clock;
+  /** Message ids bound per statement: a batch of long conversations must stay under the drivers' parameter limits. */
+  private static final int IDS_PER_STATEMENT = 1000;
 
   /**
    * Told after every committed batch ({@code sweep} names it: chats, usage, access_logs, addresses,
@@ -46,19 +51,78 @@ public final class RetentionSweeps {
   /** How long each kind of record is kept, from the policy file (P07, P09). */
   public record Periods(Duration usage, Duration accessLogs, Duration ipAddressesWhole) {}
 
-  public RetentionSweeps(Jdbi jdbi, SettingsDefaults defaults, Periods periods, int batchSize, Clock clock) {
-    this(jdbi, defaults, periods, batchSize, Observer.NONE, clock);
+  /**
+   * How hard the sweeps press on the database. After each batch they pause for {@code pauseRatio}
+   * times as long as the batch took (0: no pause; 1: the sweep takes at most half the time the
+   * database spends on it, and backs off by itself when the database is slow), and for longer if
+   * needed to stay under {@code maxRowsPerSecond} (0: no cap).
+   */
+  public record Pacing(int batchSize, double pauseRatio, int maxRowsPerSecond) {
+    public Pacing {
+      if (batchSize < 1 || pauseRatio < 0 || maxRowsPerSecond < 0) {
+        throw new IllegalArgumentException("batchSize must be positive, pauseRatio and maxRowsPerSecond not negative");
+      }
+    }
+
+    /** No pauses: as fast as the database goes. */
+    public static Pacing unpaced(int batchSize) {
+      return new Pacing(batchSize, 0, 0);
+    }
+
+    /** The pause after a batch that removed {@code rows} rows in {@code batchNanos}. */
+    public long pauseNanos(int rows, long batchNanos) {
+      long proportional = (long) (batchNanos * pauseRatio);
+      long capped = maxRowsPerSecond == 0 ? 0 : rows * 1_000_000_000L / maxRowsPerSecond - batchNanos;
+      return Math.max(0, Math.max(proportional, capped));
+    }
   }
 
-  public RetentionSweeps(Jdbi jdbi, SettingsDefaults defaults, Periods periods, int batchSize, Observer observer, Clock clock) {
+  public RetentionSweeps(Jdbi jdbi, SettingsDefaults defaults, Periods periods, Pacing pacing, Clock clock) {
+    this(jdbi, defaults, periods, pacing, Observer.NONE, clock);
+  }
+
+  public RetentionSweeps(Jdbi jdbi, SettingsDefaults defaults, Periods periods, Pacing pacing, Observer observer, Clock clock) {
     this.observer = observer;
     this.jdbi = jdbi;
     this.defaults = defaults;
     this.usageRetention = periods.usage();
     this.accessLogRetention = periods.accessLogs();
     this.ipKeptWhole = periods.ipAddressesWhole();
-    this.batchSize = batchSize;
+    this.batchSize = pacing.batchSize();
+    this.pacing = pacing;
     this.clock = clock;
+  }
+
+  /** What one batch did: the items the report counts (conversations, records) and every row it deleted or changed. */
+  private record Batch(int counted, int rows) {
+    static final Batch NONE = new Batch(0, 0);
+
+    static Batch of(int rows) {
+      return new Batch(rows, rows);
+    }
+  }
+
+  /** Runs {@code batch} until it finds nothing more, pausing after each as the pacing says; returns the items counted. */
+  private int inBatches(String sweep, java.util.function.Supplier<Batch> batch) {
+    int total = 0;
+    while (true) {
+      long start = System.nanoTime();
+      Batch done = batch.get();
+      if (done.rows() == 0) {
+        return total;
+      }
+      total += done.counted();
+      observer.committed(sweep, done.rows());
+      long pause = pacing.pauseNanos(done.rows(), System.nanoTime() - start);
+      if (pause > 0) {
+        try {
+          Thread.sleep(pause / 1_000_000, (int) (pause % 1_000_000));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("retention sweep interrupted; the next run continues where it stopped", e);
+        }
+      }
+    }
   }
 
   public Report run() {
@@ -96,14 +160,13 @@ public final class RetentionSweeps {
   /** P09: client addresses older than the policy's period (30 days in both presets) keep only their network part. */
   int truncateAddresses(Instant asOf) {
     record Row(UUID id, String ip) {}
-    int total = 0;
-    while (true) {
+    return inBatches("addresses", () -> {
       List<Row> rows = jdbi.withHandle(h -> h.createQuery(
               "SELECT id, ip FROM access_logs WHERE ip_truncated = FALSE AND accessed_at < :cutoff ORDER BY id LIMIT :limit")
           .bind("cutoff", asOf.minus(ipKeptWhole)).bind("limit", batchSize)
           .map((rs, ctx) -> new Row(rs.getObject(1, UUID.class), rs.getString(2))).list());
       if (rows.isEmpty()) {
-        return total;
+        return Batch.NONE;
       }
       jdbi.useTransaction(h -> {
         for (Row r : rows) {
@@ -111,9 +174,8 @@ public final class RetentionSweeps {
               .bind("ip", dev.confide.identity.AccessLog.truncate(r.ip())).bind("id", r.id()).execute();
         }
       });
-      total += rows.size();
-      observer.committed("addresses", rows.size());
-    }
+      return Batch.of(rows.size());
+    });
   }
 
   /** P04: a conversation goes when it has had no activity for its subject's retention days. */
@@ -121,7 +183,10 @@ public final class RetentionSweeps {
     return chatCuts(asOf).stream().mapToInt(c -> deleteConversations(c.select(), c.cutoff(), c.days())).sum();
   }
 
-  /** Selects conversations idle since before {@code cutoff}, for subjects keeping chats {@code days} days. */
+  /**
+   * Selects conversations idle since before {@code cutoff}, for subjects keeping chats {@code days}
+   * days: {@code select} names {@code c.id, c.last_activity_at}, the order a sweep pages in.
+   */
   private record ChatCut(String select, Instant cutoff, Integer days) {}
 
   /** The chat sweep's selections as of {@code asOf}: subjects on the default retention, then each custom one. */
@@ -129,7 +194,7 @@ public final class RetentionSweeps {
     List<ChatCut> cuts = new ArrayList<>();
     if (defaults.chatRetentionDays() != null) {
       cuts.add(new ChatCut("""
-          SELECT c.id FROM conversations c
+          SELECT c.id, c.last_activity_at FROM conversations c
           WHERE c.last_activity_at < :cutoff
             AND NOT EXISTS (SELECT 1 FROM subject_settings s WHERE s.subject_id = c.subject_id)""",
           asOf.minus(Duration.ofDays(defaults.chatRetentionDays())), null));
@@ -138,33 +203,49 @@ public final class RetentionSweeps {
         "SELECT DISTINCT chat_retention_days FROM subject_settings WHERE keep_chats = FALSE").mapTo(Integer.class).list());
     for (int days : customDays) {
       cuts.add(new ChatCut("""
-          SELECT c.id FROM conversations c JOIN subject_settings s ON s.subject_id = c.subject_id
+          SELECT c.id, c.last_activity_at FROM conversations c JOIN subject_settings s ON s.subject_id = c.subject_id
           WHERE s.keep_chats = FALSE AND s.chat_retention_days = :days AND c.last_activity_at < :cutoff""",
           asOf.minus(Duration.ofDays(days)), days));
     }
     return cuts;
   }
 
+  /**
+   * Deletes the selected conversations a batch at a time, paging by (last activity, id) from where
+   * the last batch ended (an index leads with them, V17), so no batch rescans rows an earlier one
+   * passed or deleted. Each batch reads its message ids once and deletes ratings and messages by them.
+   */
   private int deleteConversations(String select, Instant cutoff, Integer days) {
-    int total = 0;
-    while (true) {
-      List<UUID> ids = jdbi.withHandle(h -> h.createQuery(select + " ORDER BY c.id LIMIT :limit")
-          .bind("cutoff", cutoff).bind("days", days).bind("limit", batchSize).mapTo(UUID.class).list());
-      if (ids.isEmpty()) {
-        return total;
+    record Key(UUID id, Instant at) {}
+    Key[] after = {new Key(new UUID(0, 0), Instant.EPOCH)};
+    return inBatches("chats", () -> {
+      List<Key> keys = jdbi.withHandle(h -> h.createQuery(select + """
+
+              AND c.last_activity_at >= :afterAt AND (c.last_activity_at > :afterAt OR c.id > :afterId)
+            ORDER BY c.last_activity_at, c.id LIMIT :limit""")
+          .bind("cutoff", cutoff).bind("days", days).bind("afterAt", after[0].at()).bind("afterId", after[0].id())
+          .bind("limit", batchSize)
+          .map((rs, ctx) -> new Key(rs.getObject(1, UUID.class), rs.getObject(2, java.time.OffsetDateTime.class).toInstant()))
+          .list());
+      if (keys.isEmpty()) {
+        return Batch.NONE;
       }
-      int deleted = jdbi.inTransaction(h -> {
-        for (String table : List.of("message_feedback", "messages", "comparisons")) {
-          String where = table.equals("message_feedback")
-              ? "message_id IN (SELECT id FROM messages WHERE conversation_id IN (<ids>))"
-              : "conversation_id IN (<ids>)";
-          h.createUpdate("DELETE FROM " + table + " WHERE " + where).bindList("ids", ids).execute();
+      after[0] = keys.get(keys.size() - 1);
+      List<UUID> ids = keys.stream().map(Key::id).toList();
+      return jdbi.inTransaction(h -> {
+        List<UUID> messages = h.createQuery("SELECT id FROM messages WHERE conversation_id IN (<ids>)")
+            .bindList("ids", ids).mapTo(UUID.class).list();
+        int rows = 0;
+        for (int from = 0; from < messages.size(); from += IDS_PER_STATEMENT) {
+          List<UUID> part = messages.subList(from, Math.min(messages.size(), from + IDS_PER_STATEMENT));
+          rows += h.createUpdate("DELETE FROM message_feedback WHERE message_id IN (<ids>)").bindList("ids", part).execute();
+          rows += h.createUpdate("DELETE FROM messages WHERE id IN (<ids>)").bindList("ids", part).execute();
         }
-        return h.createUpdate("DELETE FROM conversations WHERE id IN (<ids>)").bindList("ids", ids).execute();
+        rows += h.createUpdate("DELETE FROM comparisons WHERE conversation_id IN (<ids>)").bindList("ids", ids).execute();
+        int conversations = h.createUpdate("DELETE FROM conversations WHERE id IN (<ids>)").bindList("ids", ids).execute();
+        return new Batch(conversations, rows + conversations);
       });
-      total += deleted;
-      observer.committed("chats", deleted);
-    }
+    });
   }
 
   /** P07: usage records older than the usage retention (two years by default). */
@@ -173,17 +254,9 @@ public final class RetentionSweeps {
   }
 
   private int deleteOlderThan(String sweep, String table, String column, Instant cutoff) {
-    int total = 0;
-    while (true) {
-      int n = jdbi.withHandle(h -> h.createUpdate("DELETE FROM " + table + " WHERE id IN (SELECT id FROM " + table
-              + " WHERE " + column + " < :cutoff ORDER BY id LIMIT :limit)")
-          .bind("cutoff", cutoff).bind("limit", batchSize).execute());
-      total += n;
-      if (n == 0) {
-        return total;
-      }
-      observer.committed(sweep, n);
-    }
+    return inBatches(sweep, () -> Batch.of(jdbi.withHandle(h -> h.createUpdate("DELETE FROM " + table + " WHERE id IN (SELECT id FROM "
+            + table + " WHERE " + column + " < :cutoff ORDER BY id LIMIT :limit)")
+        .bind("cutoff", cutoff).bind("limit", batchSize).execute())));
   }
 
   /** P25, P32: every remaining row of an erased subject is deleted; usage is kept under the tombstone. */
@@ -226,17 +299,11 @@ public final class RetentionSweeps {
       case "sessions" -> "session_hash";
       case "api_keys" -> "key_id";
       case "accounts", "subject_keys", "subject_settings" -> "subject_id";
-      case "request_verifications", "request_reminders" -> "request_id";
+      case "request_verifications", "request_reminders", "export_chunks" -> "request_id";
       default -> "id";
     };
-    while (true) {
-      int n = jdbi.withHandle((Handle h) -> h.createUpdate("DELETE FROM " + table + " WHERE " + key + " IN (SELECT " + key
-              + " FROM " + table + " WHERE subject_id = :s LIMIT :limit)")
-          .bind("s", subject).bind("limit", batchSize).execute());
-      if (n == 0) {
-        return;
-      }
-      observer.committed("purge:" + table, n);
-    }
+    inBatches("purge:" + table, () -> Batch.of(jdbi.withHandle((Handle h) -> h.createUpdate("DELETE FROM " + table + " WHERE " + key + " IN (SELECT "
+            + key + " FROM " + table + " WHERE subject_id = :s LIMIT :limit)")
+        .bind("s", subject).bind("limit", batchSize).execute())));
   }
 }

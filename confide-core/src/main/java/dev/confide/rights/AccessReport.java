@@ -1,44 +1,81 @@
 package dev.confide.rights;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SequenceWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import dev.confide.chat.ConversationSummary;
-import dev.confide.chat.ConversationView;
 import dev.confide.chat.Conversations;
-import dev.confide.chat.Page;
 import dev.confide.consent.SubjectSettings;
-import dev.confide.crypto.FieldRef;
-import dev.confide.crypto.SubjectKeys;
+import dev.confide.crypto.ScratchFile;
 import dev.confide.disclosure.LegalDisclosures;
 import dev.confide.disclosure.SubjectRegions;
 import dev.confide.identity.AccessLog;
 import dev.confide.identity.Accounts;
 import dev.confide.identity.Profile;
 import dev.confide.pii.ProviderConsents;
-import java.io.ByteArrayOutputStream;
+import dev.confide.problem.Problem;
+import java.io.FilterOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.zip.Deflater;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.jdbi.v3.core.Jdbi;
 
 /**
  * Everything held about a subject (P23), as one portable archive (P27): {@code report.json} with
- * all of it, and CSV files for the tabular parts. Includes every message version and rating, and a
- * note on anonymized decision data, which exists but cannot be tied back to anyone. Lists the
- * subject's data region (P36) and the disclosures about them made because the law required it,
- * except those under a legal hold still in force (P16).
+ * all of it, and a CSV file for each part. Includes every message version and rating, and a note
+ * on anonymized decision data, which exists but cannot be tied back to anyone. Lists the subject's
+ * data region (P36) and the disclosures about them made because the law required it, except those
+ * under a legal hold still in force (P16).
+ *
+ * <p>The archive is streamed: JSON through a {@link JsonGenerator} and CSV through a CSV writer,
+ * straight into the zip entries, each message read, opened and written once per format. The parts
+ * that grow with the subject (conversations, messages, usage) are read a page at a time, by key;
+ * their CSV rows wait in {@link ScratchFile}s (ciphertext only) until {@code report.json} is done,
+ * since a zip holds one entry after another. Memory therefore stays bounded whatever the subject's
+ * size: what is kept per conversation is only each message's id and parent, to name the current
+ * branch.
  */
 public final class AccessReport {
   private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
-      .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).enable(SerializationFeature.INDENT_OUTPUT);
+      .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+  private static final CsvMapper CSV = new CsvMapper();
+  private static final TypeReference<LinkedHashMap<String, Object>> ROW = new TypeReference<>() {};
+  /**
+   * Deflate's fastest level: at the default level compression was three quarters of the export's
+   * CPU; level 1 is about four times quicker for ~16% more bytes, and the archive, sealed, is stored
+   * for a week and downloaded, so storing it uncompressed (2.7x the size) is not worth the rest.
+   */
+  static final int ZIP_LEVEL = Deflater.BEST_SPEED;
+  private static final int CONVERSATION_PAGE = 100;
+  private static final int USAGE_PAGE = 500;
+  static final String DECISION_DATA_NOTE = "When you chose between two compared answers with data collection on, the conversation up to"
+      + " that choice was stored with personal data removed, the day only, the two models and your choice, and with no link"
+      + " to you. Because nothing ties it to you, it cannot be found, exported or deleted as yours.";
+  private static final List<String> MESSAGE_COLUMNS =
+      List.of("conversation_id", "message_id", "parent_id", "role", "model", "status", "created_at", "rating", "content");
+  private static final List<String> CONVERSATION_COLUMNS = List.of("id", "title", "created_at", "last_activity_at");
+  private static final List<String> USAGE_COLUMNS = List.of("created_at", "endpoint", "model", "provider", "input_chars",
+      "output_chars", "prompt_tokens", "completion_tokens", "latency_ms", "status", "pii_mode", "pii_counts");
 
   private final Jdbi jdbi;
   private final Accounts accounts;
@@ -46,130 +83,290 @@ public final class AccessReport {
   private final ProviderConsents consents;
   private final Conversations conversations;
   private final AccessLog accessLog;
-  private final SubjectKeys subjectKeys;
   private final SupportTickets tickets;
   private final SubjectRegions regions;
   private final LegalDisclosures legalDisclosures;
+  private final Path scratchDir;
 
+  /** @param scratchDir where the CSV rows of the large parts wait, sealed, while an archive is written */
   public AccessReport(Jdbi jdbi, Accounts accounts, SubjectSettings settings, ProviderConsents consents,
-      Conversations conversations, AccessLog accessLog, SubjectKeys subjectKeys, SupportTickets tickets,
-      SubjectRegions regions, LegalDisclosures legalDisclosures) {
+      Conversations conversations, AccessLog accessLog, SupportTickets tickets, SubjectRegions regions,
+      LegalDisclosures legalDisclosures, Path scratchDir) {
     this.jdbi = jdbi;
     this.accounts = accounts;
     this.settings = settings;
     this.consents = consents;
     this.conversations = conversations;
     this.accessLog = accessLog;
-    this.subjectKeys = subjectKeys;
     this.tickets = tickets;
     this.regions = regions;
     this.legalDisclosures = legalDisclosures;
+    this.scratchDir = scratchDir;
   }
 
-  /** The archive as zip bytes. */
-  public byte[] archive(UUID subject) {
-    ObjectNode report = JSON.createObjectNode();
-    Profile profile = accounts.profile(subject).orElseThrow(() -> dev.confide.problem.Problem.notFound("no such account"));
-    report.set("account", JSON.valueToTree(profile));
-    report.put("dataRegion", regions.region(subject));
-    report.set("settings", JSON.valueToTree(settings.get(subject)));
-    report.set("consentHistory", JSON.valueToTree(settings.ledger(subject)));
-    report.set("providerConsents", JSON.valueToTree(consents.current(subject).values()));
-    ArrayNode chats = report.putArray("conversations");
-    StringBuilder messagesCsv = new StringBuilder("conversation_id,message_id,parent_id,role,model,status,created_at,rating,content\n");
-    String cursor = null;
-    do {
-      Page<ConversationSummary> page = conversations.list(subject, 100, cursor);
-      for (ConversationSummary c : page.items()) {
-        ConversationView view = conversations.view(subject, c.id());
-        ObjectNode chat = chats.addObject();
-        chat.put("id", c.id().toString()).put("title", c.title()).put("createdAt", c.createdAt().toString())
-            .put("lastActivityAt", c.lastActivityAt().toString());
-        chat.set("currentBranch", JSON.valueToTree(view.messages()));
-        ArrayNode all = chat.putArray("allVersions");
-        for (var m : allVersions(subject, c.id())) {
-          all.add(JSON.valueToTree(m));
-          messagesCsv.append(csv(c.id(), m.get("id"), m.get("parentId"), m.get("role"), m.get("model"), m.get("status"),
-              m.get("createdAt"), m.get("rating"), m.get("content"))).append('\n');
+  /** Writes the subject's archive, a zip, to {@code out}, which is left open. */
+  public void write(UUID subject, OutputStream out) throws IOException {
+    Profile profile = accounts.profile(subject).orElseThrow(() -> Problem.notFound("no such account"));
+    // The small parts, bounded by what a person does by hand, are read into memory once.
+    Map<String, List<?>> small = new LinkedHashMap<>();
+    small.put("account", List.of(profile));
+    small.put("settings", List.of(settings.get(subject)));
+    small.put("consentHistory", settings.ledger(subject));
+    small.put("providerConsents", List.copyOf(consents.current(subject).values()));
+    small.put("accessLog", accessLog.of(subject));
+    small.put("supportTickets", tickets.of(subject));
+    small.put("privacyRequests", rows("""
+        SELECT id, request_type, status, jurisdiction, received_at, due_at, completed_at, extension_reason,
+               download_expires_at, receipt_payload, receipt_signature
+        FROM privacy_requests WHERE subject_id = :s ORDER BY received_at, id""", subject));
+    small.put("privacyRequestHistory", rows("""
+        SELECT request_id, status, note, at FROM privacy_request_events WHERE subject_id = :s ORDER BY request_id, seq""", subject));
+    small.put("legalDisclosures", legalDisclosures.forSubject(subject));
+
+    ZipOutputStream zip = new ZipOutputStream(new KeepOpen(out), StandardCharsets.UTF_8);
+    zip.setLevel(ZIP_LEVEL);
+    for (var part : small.entrySet()) {
+      zip.putNextEntry(new ZipEntry(csvName(part.getKey())));
+      writeCsv(new KeepOpen(zip), part.getValue());
+      zip.closeEntry();
+    }
+    try (ScratchFile conversationsCsv = ScratchFile.create(scratchDir);
+         ScratchFile messagesCsv = ScratchFile.create(scratchDir);
+         ScratchFile usageCsv = ScratchFile.create(scratchDir)) {
+      zip.putNextEntry(new ZipEntry("report.json"));
+      try (JsonGenerator json = JSON.getFactory().createGenerator(zip);
+           SequenceWriter conversationRows = csvRows(conversationsCsv.output(), CONVERSATION_COLUMNS);
+           SequenceWriter messageRows = csvRows(messagesCsv.output(), MESSAGE_COLUMNS);
+           SequenceWriter usageRows = csvRows(usageCsv.output(), USAGE_COLUMNS)) {
+        json.writeStartObject();
+        json.writePOJOField("account", profile);
+        json.writeStringField("dataRegion", regions.region(subject));
+        json.writePOJOField("settings", small.get("settings").get(0));
+        for (String part : List.of("consentHistory", "providerConsents", "accessLog", "supportTickets", "privacyRequests",
+            "privacyRequestHistory", "legalDisclosures")) {
+          json.writeArrayFieldStart(part);
+          for (Object item : small.get(part)) {
+            json.writeObject(item);
+          }
+          json.writeEndArray();
         }
+        json.writeArrayFieldStart("conversations");
+        writeConversations(subject, json, conversationRows, messageRows);
+        json.writeEndArray();
+        json.writeArrayFieldStart("usage");
+        writeUsage(subject, json, usageRows);
+        json.writeEndArray();
+        json.writeStringField("decisionData", DECISION_DATA_NOTE);
+        json.writeEndObject();
       }
-      cursor = page.nextCursor();
-    } while (cursor != null);
-    List<Map<String, Object>> usage = jdbi.withHandle(h -> h.createQuery("""
-            SELECT created_at, endpoint, model, provider, input_chars, output_chars, prompt_tokens, completion_tokens,
-                   latency_ms, status, pii_mode, pii_counts
-            FROM usage_records WHERE subject_id = :s ORDER BY created_at""").bind("s", subject).mapToMap().list());
-    report.set("usage", JSON.valueToTree(usage));
-    report.set("accessLog", JSON.valueToTree(accessLog.of(subject)));
-    report.set("supportTickets", JSON.valueToTree(tickets.of(subject)));
-    List<Map<String, Object>> requests = jdbi.withHandle(h -> h.createQuery("""
-            SELECT id, request_type, status, jurisdiction, received_at, due_at, completed_at
-            FROM privacy_requests WHERE subject_id = :s ORDER BY received_at""").bind("s", subject).mapToMap().list());
-    report.set("privacyRequests", JSON.valueToTree(requests));
-    report.set("legalDisclosures", JSON.valueToTree(legalDisclosures.forSubject(subject)));
-    report.put("decisionData", "When you chose between two compared answers with data collection on, the conversation up to"
-        + " that choice was stored with personal data removed, the day only, the two models and your choice, and with no link"
-        + " to you. Because nothing ties it to you, it cannot be found, exported or deleted as yours.");
-    try {
-      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-      try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
-        // Compression was three quarters of the export's time (docs/benchmarks.md); the fastest
-        // level costs ~16% in size and makes the archive four times quicker to build.
-        zip.setLevel(java.util.zip.Deflater.BEST_SPEED);
-        put(zip, "report.json", JSON.writeValueAsBytes(report));
-        put(zip, "messages.csv", messagesCsv.toString().getBytes(StandardCharsets.UTF_8));
-        put(zip, "usage.csv", table(usage).getBytes(StandardCharsets.UTF_8));
-        put(zip, "README.txt", ("Your data held by this service, as of the time of your request.\n"
-            + "report.json holds everything; the CSV files repeat the tables for spreadsheets.\n").getBytes(StandardCharsets.UTF_8));
+      zip.closeEntry();
+      copyEntry(zip, "conversations.csv", conversationsCsv);
+      copyEntry(zip, "messages.csv", messagesCsv);
+      copyEntry(zip, "usage.csv", usageCsv);
+    }
+    zip.putNextEntry(new ZipEntry("README.txt"));
+    zip.write(readme().getBytes(StandardCharsets.UTF_8));
+    zip.closeEntry();
+    zip.finish();
+  }
+
+  /**
+   * Each conversation with every version of its messages; {@code currentBranch} names the versions
+   * on the branch shown, from the first turn, by id (the messages themselves are in
+   * {@code allVersions} once).
+   */
+  private void writeConversations(UUID subject, JsonGenerator json, SequenceWriter conversationRows, SequenceWriter messageRows)
+      throws IOException {
+    UUID after = null;
+    while (true) {
+      List<Conversations.Listed> page = conversations.listAfter(subject, after, CONVERSATION_PAGE);
+      for (Conversations.Listed c : page) {
+        var summary = c.summary();
+        json.writeStartObject();
+        json.writeStringField("id", summary.id().toString());
+        json.writeStringField("title", summary.title());
+        json.writeStringField("createdAt", summary.createdAt().toString());
+        json.writeStringField("lastActivityAt", summary.lastActivityAt().toString());
+        conversationRows.write(List.of(summary.id().toString(), summary.title(), summary.createdAt().toString(),
+            summary.lastActivityAt().toString()));
+        Map<UUID, UUID> parents = new HashMap<>();
+        json.writeArrayFieldStart("allVersions");
+        conversations.<IOException>forEachVersion(subject, summary.id(), version -> {
+          var m = version.message();
+          parents.put(m.id(), m.parentId());
+          String id = m.id().toString();
+          String parent = m.parentId() == null ? null : m.parentId().toString();
+          String created = m.createdAt().toString();
+          json.writeStartObject();
+          json.writeStringField("id", id);
+          json.writeStringField("parentId", parent);
+          json.writeStringField("role", m.role());
+          json.writeStringField("model", m.model());
+          json.writeStringField("status", m.status());
+          json.writeStringField("createdAt", created);
+          json.writeStringField("rating", version.rating());
+          json.writeStringField("content", m.content());
+          json.writeEndObject();
+          messageRows.write(cells(summary.id().toString(), id, parent, m.role(), m.model(), m.status(), created, version.rating(),
+              m.content()));
+        });
+        json.writeEndArray();
+        json.writeArrayFieldStart("currentBranch");
+        for (UUID id : branch(c.head(), parents)) {
+          json.writeString(id.toString());
+        }
+        json.writeEndArray();
+        json.writeEndObject();
       }
-      return bytes.toByteArray();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      if (page.size() < CONVERSATION_PAGE) {
+        return;
+      }
+      after = page.get(page.size() - 1).summary().id();
     }
   }
 
-  private List<Map<String, Object>> allVersions(UUID subject, UUID conversation) {
-    List<Map<String, Object>> rows = jdbi.withHandle(h -> h.createQuery("""
-            SELECT m.id, m.parent_id, m.role, m.model, m.status, m.created_at, m.content_sealed, f.rating
-            FROM messages m LEFT JOIN message_feedback f ON f.message_id = m.id
-            WHERE m.conversation_id = :c AND m.subject_id = :s ORDER BY m.seq""")
-        .bind("c", conversation).bind("s", subject).mapToMap().list());
-    var sealer = subjectKeys.sealer(subject);
-    for (Map<String, Object> row : rows) {
-      byte[] sealed = (byte[]) row.remove("content_sealed");
-      row.put("content", sealer.openString(FieldRef.of("messages", "content", row.get("id")), sealed));
-      row.put("parentId", row.remove("parent_id"));
-      row.put("createdAt", String.valueOf(row.remove("created_at")));
+  /** The ids from the first turn to {@code head}, following parents. */
+  private static List<UUID> branch(UUID head, Map<UUID, UUID> parents) {
+    List<UUID> path = new ArrayList<>();
+    for (UUID id = head; id != null && parents.containsKey(id); id = parents.get(id)) {
+      path.add(id);
+    }
+    java.util.Collections.reverse(path);
+    return path;
+  }
+
+  /** Usage records, one per model request (the part that grows fastest), read in pages by key. */
+  private void writeUsage(UUID subject, JsonGenerator json, SequenceWriter usageRows) throws IOException {
+    Instant afterAt = Instant.EPOCH;
+    UUID afterId = new UUID(0, 0);
+    while (true) {
+      Instant at = afterAt;
+      UUID id = afterId;
+      List<Map<String, Object>> page = jdbi.withHandle(h -> h.createQuery("SELECT id, " + String.join(", ", USAGE_COLUMNS) + """
+               FROM usage_records WHERE subject_id = :s AND created_at >= :at AND (created_at > :at OR id > :id)
+              ORDER BY created_at, id LIMIT :limit""")
+          .bind("s", subject).bind("at", at).bind("id", id).bind("limit", USAGE_PAGE).mapToMap().list());
+      for (Map<String, Object> row : page) {
+        json.writeStartObject();
+        List<String> cells = new ArrayList<>(USAGE_COLUMNS.size());
+        for (String column : USAGE_COLUMNS) {
+          Object value = plain(row.get(column));
+          json.writeObjectField(column, value);
+          cells.add(cell(value));
+        }
+        json.writeEndObject();
+        usageRows.write(cells);
+      }
+      if (page.size() < USAGE_PAGE) {
+        return;
+      }
+      Map<String, Object> last = page.get(page.size() - 1);
+      afterAt = Instant.parse((String) plain(last.get("created_at")));
+      afterId = (UUID) last.get("id");
+    }
+  }
+
+  private List<Map<String, Object>> rows(String sql, UUID subject) {
+    return jdbi.withHandle(h -> h.createQuery(sql).bind("s", subject).mapToMap().list()).stream()
+        .map(row -> {
+          Map<String, Object> plain = new LinkedHashMap<>();
+          row.forEach((k, v) -> plain.put(k, plain(v)));
+          return plain;
+        })
+        .toList();
+  }
+
+  /** Writes items (records or maps) as CSV: a header from the first item's fields, then one row each. */
+  private static void writeCsv(OutputStream entry, List<?> items) throws IOException {
+    List<Map<String, Object>> rows = items.stream().<Map<String, Object>>map(item -> JSON.convertValue(item, ROW)).toList();
+    try (SequenceWriter out = csvRows(entry, rows.isEmpty() ? List.of() : List.copyOf(rows.get(0).keySet()))) {
+      for (Map<String, Object> row : rows) {
+        out.write(row.values().stream().map(AccessReport::cell).toList());
+      }
+    }
+  }
+
+  private static void copyEntry(ZipOutputStream zip, String name, ScratchFile rows) throws IOException {
+    zip.putNextEntry(new ZipEntry(name));
+    try (InputStream in = rows.input()) {
+      in.transferTo(zip);
+    }
+    zip.closeEntry();
+  }
+
+  /** A CSV writer into {@code out}, closed with it, starting with the header row. */
+  private static SequenceWriter csvRows(OutputStream out, List<String> header) throws IOException {
+    Writer text = new OutputStreamWriter(out, StandardCharsets.UTF_8);
+    SequenceWriter rows = CSV.writer(CsvSchema.emptySchema()).writeValues(text);
+    if (!header.isEmpty()) {
+      rows.write(header);
     }
     return rows;
   }
 
-  private static String table(List<Map<String, Object>> rows) {
-    if (rows.isEmpty()) {
+  private static List<String> cells(Object... values) {
+    List<String> cells = new ArrayList<>(values.length);
+    for (Object v : values) {
+      cells.add(cell(v));
+    }
+    return cells;
+  }
+
+  /** One CSV cell: nested lists and maps as JSON text, nothing as empty. */
+  private static String cell(Object value) {
+    if (value == null) {
       return "";
     }
-    StringBuilder out = new StringBuilder(String.join(",", rows.get(0).keySet())).append('\n');
-    for (Map<String, Object> row : rows) {
-      out.append(csv(row.values().toArray())).append('\n');
-    }
-    return out.toString();
-  }
-
-  private static String csv(Object... values) {
-    StringBuilder line = new StringBuilder();
-    for (int i = 0; i < values.length; i++) {
-      String v = values[i] == null ? "" : String.valueOf(values[i]);
-      if (v.contains(",") || v.contains("\"") || v.contains("\n") || v.contains("\r")) {
-        v = "\"" + v.replace("\"", "\"\"") + "\"";
+    if (value instanceof Map<?, ?> || value instanceof List<?>) {
+      try {
+        return JSON.writeValueAsString(value);
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
       }
-      line.append(i == 0 ? "" : ",").append(v);
     }
-    return line.toString();
+    return String.valueOf(value);
   }
 
-  private static void put(ZipOutputStream zip, String name, byte[] content) throws IOException {
-    zip.putNextEntry(new ZipEntry(name));
-    zip.write(content);
-    zip.closeEntry();
+  /** Database timestamps as ISO-8601 instants, on both backends. */
+  private static Object plain(Object value) {
+    if (value instanceof OffsetDateTime t) {
+      return t.toInstant().toString();
+    }
+    if (value instanceof Timestamp t) {
+      return t.toInstant().toString();
+    }
+    return value;
+  }
+
+  /** account → account.csv, consentHistory → consent_history.csv. */
+  private static String csvName(String part) {
+    return part.replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT) + ".csv";
+  }
+
+  private static String readme() {
+    return "Your data held by this service, as of the time of your request.\n"
+        + "report.json holds everything; each CSV file holds one part of it as a table, for spreadsheets:\n"
+        + "account, settings, consent_history, provider_consents, access_log, support_tickets, privacy_requests\n"
+        + "(with their signed receipts), privacy_request_history, legal_disclosures, conversations, messages (every\n"
+        + "version of every message, with your rating) and usage. In report.json each conversation lists allVersions,\n"
+        + "and currentBranch gives the ids of the versions on the branch you last saw, from the first message.\n\n"
+        + DECISION_DATA_NOTE + "\n";
+  }
+
+  /** Hands writes through but not close: the entry or stream below stays open for what follows. */
+  private static final class KeepOpen extends FilterOutputStream {
+    KeepOpen(OutputStream out) {
+      super(out);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      out.write(b, off, len);
+    }
+
+    @Override
+    public void close() throws IOException {
+      flush();
+    }
   }
 }

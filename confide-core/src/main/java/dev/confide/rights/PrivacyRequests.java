@@ -7,8 +7,17 @@ import dev.confide.consent.Settings;
 import dev.confide.consent.SubjectSettings;
 import dev.confide.crypto.FieldRef;
 import dev.confide.crypto.ReceiptSigner;
+import dev.confide.crypto.ScratchFile;
+import dev.confide.crypto.Sealer;
+import dev.confide.crypto.StreamKey;
 import dev.confide.crypto.SubjectKeys;
 import dev.confide.problem.Problem;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,6 +41,8 @@ public final class PrivacyRequests {
   public static final Set<String> TYPES = Set.of("access", "export", "rectify", "erase", "restrict", "object",
       "opt_out_sale", "limit_sensitive");
   private static final Duration DOWNLOAD_VALID = Duration.ofDays(7);
+  /** Ciphertext bytes per stored row of an archive. */
+  static final int CHUNK_BYTES = 1 << 20;
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
 
   private final Jdbi jdbi;
@@ -41,6 +52,7 @@ public final class PrivacyRequests {
   private final SubjectKeys subjectKeys;
   private final ReceiptSigner signer;
   private final Deadlines deadlines;
+  private final Path scratchDir;
   private final Clock clock;
 
   /** A request as its subject sees it. */
@@ -61,8 +73,9 @@ public final class PrivacyRequests {
   private static final int MAX_CODE_ATTEMPTS = 5;
   private static final String OPEN = "('received', 'extended', 'verifying')";
 
+  /** @param scratchDir where an archive's ciphertext waits while it is written, before it is stored */
   public PrivacyRequests(Jdbi jdbi, SubjectSettings settings, AccessReport reports, Erasure erasure, SubjectKeys subjectKeys,
-      ReceiptSigner signer, Deadlines deadlines, Clock clock) {
+      ReceiptSigner signer, Deadlines deadlines, Path scratchDir, Clock clock) {
     this.jdbi = jdbi;
     this.settings = settings;
     this.reports = reports;
@@ -70,6 +83,7 @@ public final class PrivacyRequests {
     this.subjectKeys = subjectKeys;
     this.signer = signer;
     this.deadlines = deadlines;
+    this.scratchDir = scratchDir;
     this.clock = clock;
   }
 
@@ -230,10 +244,7 @@ public final class PrivacyRequests {
     Instant now = clock.instant();
     switch (type) {
       case "access", "export" -> {
-        byte[] archive = reports.archive(subject);
-        byte[] sealed = subjectKeys.sealer(subject).seal(archiveField(id), archive);
-        jdbi.useHandle(h -> h.createUpdate("UPDATE privacy_requests SET archive_sealed = :a, download_expires_at = :exp WHERE id = :id")
-            .bind("a", sealed).bind("exp", now.plus(DOWNLOAD_VALID)).bind("id", id).execute());
+        storeArchive(subject, id, now.plus(DOWNLOAD_VALID));
         complete(subject, id, "your data is ready to download for seven days");
       }
       case "restrict" -> {
@@ -271,7 +282,8 @@ public final class PrivacyRequests {
   public Request get(UUID subject, UUID id) {
     return jdbi.withHandle(h -> h.createQuery("""
             SELECT id, request_type, status, jurisdiction, received_at, due_at, completed_at, extension_reason,
-                   archive_sealed IS NOT NULL AS downloadable, download_expires_at, receipt_payload, receipt_signature
+                   (archive_key_sealed IS NOT NULL OR archive_sealed IS NOT NULL) AS downloadable, download_expires_at,
+                   receipt_payload, receipt_signature
             FROM privacy_requests WHERE id = :id AND subject_id = :s""")
         .bind("id", id).bind("s", subject)
         .map((rs, ctx) -> new Request(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3), rs.getString(4),
@@ -289,8 +301,40 @@ public final class PrivacyRequests {
     return ids.stream().map(id -> get(subject, id)).toList();
   }
 
-  /** The archive of an access or export request, while its link is valid. */
-  public byte[] download(UUID subject, UUID id) {
+  /**
+   * Writes the subject's archive sealed: the zip goes through a fresh {@link StreamKey} into a
+   * scratch file (ciphertext only), then in one transaction into {@code export_chunks} with the key,
+   * sealed with the subject's key, on the request. Nothing holds the whole archive in memory, and it
+   * is never on disk or in the database in plaintext.
+   */
+  private void storeArchive(UUID subject, UUID id, Instant expires) {
+    Sealer sealer = subjectKeys.sealer(subject);
+    StreamKey key = StreamKey.generate();
+    try (ScratchFile sealed = ScratchFile.create(scratchDir)) {
+      try (OutputStream out = key.encrypting(sealed.output(), archiveStream(subject, id))) {
+        reports.write(subject, out);
+      }
+      jdbi.<IOException>useTransaction(h -> {
+        try (InputStream in = sealed.input()) {
+          int seq = 0;
+          for (byte[] chunk = in.readNBytes(CHUNK_BYTES); chunk.length > 0; chunk = in.readNBytes(CHUNK_BYTES)) {
+            h.createUpdate("INSERT INTO export_chunks (request_id, seq, subject_id, chunk) VALUES (:r, :n, :s, :c)")
+                .bind("r", id).bind("n", seq++).bind("s", subject).bind("c", chunk).execute();
+          }
+        }
+        h.createUpdate("UPDATE privacy_requests SET archive_key_sealed = :k, download_expires_at = :exp WHERE id = :id")
+            .bind("k", key.sealWith(sealer, archiveKeyField(id))).bind("exp", expires).bind("id", id).execute();
+      });
+    } catch (IOException e) {
+      throw new UncheckedIOException("the archive could not be written", e);
+    }
+  }
+
+  /**
+   * The archive of an access or export request, while its link is valid: opened as it is read, a
+   * stored chunk at a time. The caller closes it.
+   */
+  public InputStream download(UUID subject, UUID id) {
     Request request = get(subject, id);
     if (!request.downloadable()) {
       throw Problem.notFound("this request has nothing to download");
@@ -298,9 +342,61 @@ public final class PrivacyRequests {
     if (clock.instant().isAfter(request.downloadExpiresAt())) {
       throw new Problem(Problem.Kind.NOT_FOUND, "download_expired", "the download link has expired; file a new request");
     }
-    byte[] sealed = jdbi.withHandle(h -> h.createQuery("SELECT archive_sealed FROM privacy_requests WHERE id = :id AND subject_id = :s")
-        .bind("id", id).bind("s", subject).mapTo(byte[].class).one());
-    return subjectKeys.sealer(subject).open(archiveField(id), sealed);
+    record Stored(byte[] key, byte[] whole) {}
+    Stored stored = jdbi.withHandle(h -> h.createQuery(
+            "SELECT archive_key_sealed, archive_sealed FROM privacy_requests WHERE id = :id AND subject_id = :s")
+        .bind("id", id).bind("s", subject).map((rs, ctx) -> new Stored(rs.getBytes(1), rs.getBytes(2))).one());
+    Sealer sealer = subjectKeys.sealer(subject);
+    if (stored.key() == null) {
+      // Made before archives were streamed (V17): sealed whole; such links expire within a week.
+      return new ByteArrayInputStream(sealer.open(archiveField(id), stored.whole()));
+    }
+    try {
+      return StreamKey.open(sealer, archiveKeyField(id), stored.key()).decrypting(new StoredChunks(id), archiveStream(subject, id));
+    } catch (IOException e) {
+      throw new UncheckedIOException("the archive could not be opened", e);
+    }
+  }
+
+  /** The stored ciphertext of an archive, fetched a chunk at a time as it is read. */
+  private final class StoredChunks extends InputStream {
+    private final UUID request;
+    private int next;
+    private byte[] chunk = new byte[0];
+    private int position;
+
+    StoredChunks(UUID request) {
+      this.request = request;
+    }
+
+    @Override
+    public int read() {
+      return fill() ? chunk[position++] & 0xff : -1;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) {
+      if (len == 0) {
+        return 0;
+      }
+      if (!fill()) {
+        return -1;
+      }
+      int n = Math.min(len, chunk.length - position);
+      System.arraycopy(chunk, position, b, off, n);
+      position += n;
+      return n;
+    }
+
+    private boolean fill() {
+      while (chunk != null && position == chunk.length) {
+        int seq = next++;
+        chunk = jdbi.withHandle(h -> h.createQuery("SELECT chunk FROM export_chunks WHERE request_id = :r AND seq = :n")
+            .bind("r", request).bind("n", seq).mapTo(byte[].class).findOne().orElse(null));
+        position = 0;
+      }
+      return chunk != null;
+    }
   }
 
   /** Staff extend a deadline once, with a reason (GDPR: two more months; CCPA: 45 more days). */
@@ -366,6 +462,15 @@ public final class PrivacyRequests {
 
   private static FieldRef archiveField(UUID request) {
     return FieldRef.of("privacy_requests", "archive", request);
+  }
+
+  private static FieldRef archiveKeyField(UUID request) {
+    return FieldRef.of("privacy_requests", "archive_key", request);
+  }
+
+  /** Binds an archive's stream to its request and subject. */
+  private static String archiveStream(UUID subject, UUID request) {
+    return "privacy_requests/archive/" + request + "/" + subject;
   }
 
   private static Instant instant(OffsetDateTime value) {

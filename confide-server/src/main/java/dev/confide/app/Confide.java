@@ -105,6 +105,8 @@ public final class Confide implements AutoCloseable {
   public final DecisionData decisionData;
   public final Erasure erasure;
   public final PrivacyRequests privacyRequests;
+  /** Builds the access/export archive (P23, P27); privacy requests seal and store it. */
+  public final AccessReport accessReport;
   public final SupportTickets tickets;
   /** Row counts per subject, what staff see without a grant (P21). */
   public final dev.confide.rights.SubjectFootprint footprints;
@@ -252,13 +254,18 @@ public final class Confide implements AutoCloseable {
           new IncidentMail(notices, outbox), clock);
       this.tickets = new SupportTickets(jdbi, subjectKeys, clock);
       this.footprints = new dev.confide.rights.SubjectFootprint(jdbi);
-      this.privacyRequests = new PrivacyRequests(jdbi, settings, new AccessReport(jdbi, accounts, settings,
-          providerConsents.consents(), conversations, accessLog, subjectKeys, tickets, regions, legalDisclosures), erasure, subjectKeys, keys.receiptSigner(),
-          deadlines(policy), clock);
+      // Access archives are written through sealed scratch files here: on the data volume, not a
+      // tmpfs that would hold them in memory.
+      Path scratch = dataDir.resolve("scratch");
+      this.accessReport = new AccessReport(jdbi, accounts, settings, providerConsents.consents(), conversations, accessLog,
+          tickets, regions, legalDisclosures, scratch);
+      this.privacyRequests = new PrivacyRequests(jdbi, settings, accessReport, erasure, subjectKeys, keys.receiptSigner(),
+          deadlines(policy), scratch, clock);
       this.retention = new RetentionSweeps(jdbi, settingsDefaults, new RetentionSweeps.Periods(
           Duration.ofDays(policy.retention().usageDays()), Duration.ofDays(policy.retention().accessLogDays()),
           Duration.ofDays(policy.retention().ipTruncationDays())),
-          config.retention().batchSize(), hooks.retentionObserver(), clock);
+          new RetentionSweeps.Pacing(config.retention().batchSizeFor(config.database().url() == null),
+              config.retention().pauseRatio(), config.retention().maxRowsPerSecond()), hooks.retentionObserver(), clock);
       this.privacyBudget = new PrivacyBudget(jdbi, clock);
       this.trainingExport = new TrainingExport(jdbi, conversations, settings, accounts, piiDetector, privacyBudget,
           Epsilon.of(config.training().summaryEpsilonBudget()), disclosureGate, processors.training());

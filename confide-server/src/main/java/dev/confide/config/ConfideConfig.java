@@ -43,7 +43,21 @@ public record ConfideConfig(
   public record Staff(int sessionHours, boolean grantApproval) {}
 
   /** Sweeps delete in batches and run this often; how long things are kept comes from the policy file. */
-  public record Retention(int batchSize, int runEveryMinutes) {}
+  /**
+   * Sweep pacing. {@code batchSize} null: 500 on PostgreSQL, {@link #EMBEDDED_BATCH} on the embedded
+   * database, whose sweeps share the writers' JVM and cores. After each batch a sweep pauses
+   * {@code pauseRatio} times as long as the batch took, longer if needed to stay under
+   * {@code maxRowsPerSecond} (0: no cap).
+   */
+  public record Retention(Integer batchSize, int runEveryMinutes, double pauseRatio, int maxRowsPerSecond) {
+    public static final int SERVER_BATCH = 500;
+    public static final int EMBEDDED_BATCH = 100;
+
+    /** The batch size in force: the one set, else the default for this kind of database. */
+    public int batchSizeFor(boolean embeddedDatabase) {
+      return batchSize != null ? batchSize : embeddedDatabase ? EMBEDDED_BATCH : SERVER_BATCH;
+    }
+  }
 
   /**
    * The training export: the total ε its published counts may ever spend, ε per count, and the

@@ -350,7 +350,11 @@ public final class ConfigLoader {
     }
     require(problems, c.analytics().thumbsMaxPerSubject() >= 1 && c.analytics().thumbsMaxPerSubject() <= 1000,
         "analytics.thumbsMaxPerSubject: must be between 1 and 1000");
-    require(problems, c.retention().batchSize() >= 1, "retention.batchSize: must be at least 1");
+    require(problems, c.retention().batchSize() == null || c.retention().batchSize() >= 1,
+        "retention.batchSize: must be at least 1 (or null for the database's default)");
+    require(problems, c.retention().pauseRatio() >= 0 && c.retention().pauseRatio() <= 100,
+        "retention.pauseRatio: must be between 0 and 100");
+    require(problems, c.retention().maxRowsPerSecond() >= 0, "retention.maxRowsPerSecond: must be at least 0 (0: no cap)");
     require(problems, c.retention().runEveryMinutes() >= 1, "retention.runEveryMinutes: must be at least 1");
     require(problems, c.pii().shieldTimeoutMs() >= 10 && c.pii().shieldTimeoutMs() <= 60_000,
         "pii.shieldTimeoutMs: must be between 10 and 60000");

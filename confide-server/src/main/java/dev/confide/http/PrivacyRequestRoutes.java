@@ -65,7 +65,7 @@ final class PrivacyRequestRoutes {
   private void download(Context ctx) {
     UUID subject = ConfideHttp.principal(ctx).subject();
     UUID id = PathIds.uuid(ctx, "privacy request");
-    byte[] archive = confide.privacyRequests.download(subject, id);
+    java.io.InputStream archive = confide.privacyRequests.download(subject, id);
     ctx.contentType("application/zip");
     ctx.header("Content-Disposition", "attachment; filename=\"confide-data-" + id + ".zip\"");
     ctx.result(archive);

@@ -14,7 +14,6 @@ import dev.confide.crypto.FieldRef;
 import dev.confide.testing.ApiClient;
 import dev.confide.testing.TestBackend;
 import dev.confide.testing.TestServer;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.StringWriter;
@@ -163,8 +162,7 @@ class DeletionCanaryTest {
   /** The text of every entry of a subject's access/export archive (the zip the download serves). */
   private static String archiveText(TestServer server, UUID subject, String requestId) throws IOException {
     StringBuilder text = new StringBuilder();
-    byte[] archive = server.confide.privacyRequests.download(subject, UUID.fromString(requestId));
-    try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(archive))) {
+    try (ZipInputStream zip = new ZipInputStream(server.confide.privacyRequests.download(subject, UUID.fromString(requestId)))) {
       for (ZipEntry entry = zip.getNextEntry(); entry != null; entry = zip.getNextEntry()) {
         text.append(entry.getName()).append('\n').append(new String(zip.readAllBytes(), StandardCharsets.UTF_8)).append('\n');
       }

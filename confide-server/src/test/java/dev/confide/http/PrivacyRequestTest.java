@@ -64,20 +64,59 @@ class PrivacyRequestTest {
       assertThat(download.statusCode()).isEqualTo(200);
       assertThat(download.headers().firstValue("Content-Type").orElse("")).startsWith("application/zip");
       Map<String, String> files = unzip(download.body());
-      assertThat(files).containsKeys("report.json", "messages.csv", "usage.csv", "README.txt");
+      assertThat(files).containsOnlyKeys("report.json", "README.txt", "account.csv", "settings.csv", "consent_history.csv",
+          "provider_consents.csv", "access_log.csv", "support_tickets.csv", "privacy_requests.csv", "privacy_request_history.csv",
+          "legal_disclosures.csv", "conversations.csv", "messages.csv", "usage.csv");
       JsonNode report = JSON.readTree(files.get("report.json"));
       assertThat(report.at("/account/email").asText()).isEqualTo("archie@example.com");
       assertThat(report.at("/settings/trainingOptOut").asBoolean()).isTrue();
       assertThat(report.get("consentHistory")).isNotEmpty();
-      assertThat(report.at("/conversations/0/allVersions")).as("every version, not only the branch").hasSize(4);
+      JsonNode chat = report.at("/conversations/0");
+      assertThat(report.get("conversations")).hasSize(1);
+      assertThat(chat.get("title").asText()).isEqualTo("first, with a comma");
+      JsonNode versions = chat.get("allVersions");
+      assertThat(versions).as("every version, not only the branch").hasSize(4);
+      assertThat(versions).extracting(v -> v.get("content").asText())
+          .containsExactly("first, with a comma", "first, with a comma", "first, edited", "first, edited");
+      assertThat(versions.get(1).get("rating").asText()).isEqualTo("up");
+      assertThat(versions.get(1).get("parentId").asText()).isEqualTo(versions.get(0).get("id").asText());
+      assertThat(chat.get("currentBranch")).as("the branch shown, by id: the edit and its answer")
+          .extracting(JsonNode::asText).containsExactly(versions.get(2).get("id").asText(), versions.get(3).get("id").asText());
+      assertThat(report.get("usage")).hasSize(2);
+      assertThat(report.at("/usage/0/model").asText()).isEqualTo("builtin-echo");
       assertThat(report.get("accessLog")).isNotEmpty();
       assertThat(report.at("/supportTickets/0/body").asText()).as("P11").isEqualTo("please check my invoice");
+      assertThat(report.get("privacyRequests")).isNotEmpty();
       assertThat(report.get("decisionData").asText()).contains("no link");
-      assertThat(files.get("messages.csv")).contains("\"first, with a comma\"").contains("first, edited").contains(",up,");
+      assertThat(files.get("README.txt")).contains("no link");
+      String messages = files.get("messages.csv");
+      assertThat(messages).startsWith("conversation_id,message_id,parent_id,role,model,status,created_at,rating,content\n")
+          .contains("\"first, with a comma\"").contains("first, edited").contains(",up,");
+      assertThat(messages.lines()).hasSize(5);
+      assertThat(files.get("conversations.csv")).contains("\"first, with a comma\"");
+      assertThat(files.get("usage.csv").lines()).hasSize(3).first().asString().startsWith("created_at,endpoint,model");
+      assertThat(files.get("account.csv")).contains("archie@example.com");
+      assertThat(files.get("settings.csv")).contains("trainingOptOut");
+      assertThat(files.get("consent_history.csv")).contains("trainingOptOut");
+      assertThat(files.get("support_tickets.csv")).contains("please check my invoice");
+      assertThat(files.get("access_log.csv").lines()).hasSizeGreaterThan(1);
 
-      String stored = server.confide.database.jdbi().withHandle(h -> h.createQuery("SELECT archive_sealed FROM privacy_requests")
-          .mapTo(byte[].class).one().length + "");
-      assertThat(Integer.parseInt(stored)).as("the archive is stored sealed").isPositive();
+      // A second request's archive lists the first, completed, with its signed receipt.
+      JsonNode second = ada.post("/api/privacy/requests", Map.of("type", "export")).json();
+      JsonNode again = JSON.readTree(unzip(download(server, ada, second.get("download").asText()).body()).get("report.json"));
+      assertThat(again.get("privacyRequests")).anySatisfy(r -> {
+        assertThat(r.get("id").asText()).isEqualTo(request.get("id").asText());
+        assertThat(r.get("receipt_payload").asText()).isEqualTo(request.at("/receipt/payload").asText());
+        assertThat(r.get("receipt_signature").asText()).isEqualTo(request.at("/receipt/signature").asText());
+      });
+      assertThat(again.get("privacyRequestHistory")).anySatisfy(e -> assertThat(e.get("status").asText()).isEqualTo("completed"));
+
+      long stored = server.confide.database.jdbi().withHandle(h -> h.createQuery(
+          "SELECT COUNT(*) FROM export_chunks c JOIN privacy_requests r ON r.id = c.request_id WHERE r.archive_key_sealed IS NOT NULL")
+          .mapTo(Long.class).one());
+      assertThat(stored).as("the archives are stored sealed, in chunks").isGreaterThanOrEqualTo(2);
+      assertThat(server.confide.config.dataPath().resolve("scratch")).as("no scratch file outlives the request")
+          .isEmptyDirectory();
       assertThat(server.client().get(request.get("download").asText()).status()).isEqualTo(401);
       ApiClient eve = server.client();
       eve.signUp("Eve", "eve-requests@example.com", GatewayTest.PASSWORD, "1990-01-01");
@@ -87,6 +126,56 @@ class PrivacyRequestTest {
       ApiClient later = server.client().withBearer(ada.post("/api/keys", Map.of()).json().get("secret").asText());
       server.clock.advance(Duration.ofDays(8));
       assertThat(later.get(request.get("download").asText()).errorCode()).isEqualTo("download_expired");
+    }
+  }
+
+  /**
+   * A subject with more conversations than one page, a conversation longer than one page, and an
+   * archive larger than one stored chunk: everything arrives once, in order, and opens.
+   */
+  @Tag("P23")
+  @Tag("P27")
+  @ParameterizedTest
+  @EnumSource(TestBackend.class)
+  void aLargeSubjectsArchiveComesWholeThroughPagesAndChunks(TestBackend backend) throws Exception {
+    String noLimits = "rateLimits:\n  perSubject: {requestsPerMinute: 1000000, tokensPerMinute: 1000000000}\n"
+        + "  perApiKey: {requestsPerMinute: 1000000, tokensPerMinute: 1000000000}\n";
+    try (TestServer server = TestServer.start(backend, tmp, noLimits, false)) {
+      ApiClient ada = server.client();
+      ada.signUp("Lara Large", "lara@example.com", GatewayTest.PASSWORD, "1990-01-01");
+      java.util.UUID lara = server.confide.accounts.findByEmail("lara@example.com").orElseThrow();
+      var caller = new dev.confide.chat.ChatService.Caller(lara, null, "chat");
+      java.util.Random random = new java.util.Random(7);
+      List<dev.confide.models.ChatMessage> turns = new java.util.ArrayList<>();
+      for (int i = 0; i < 300; i++) {
+        // Random letters barely compress, so the archive needs more than one 1 MiB chunk.
+        StringBuilder text = new StringBuilder("turn " + i + " ");
+        random.ints(4000, 'a', 'z' + 1).forEach(c -> text.append((char) c));
+        turns.add(new dev.confide.models.ChatMessage(i % 2 == 0 ? "user" : "assistant", text.toString()));
+      }
+      server.confide.chat.complete(caller, null, turns, "builtin-echo", dev.confide.chat.ChatService.Options.DEFAULT);
+      for (int i = 0; i < 120; i++) {
+        server.confide.chat.complete(caller, null, List.of(dev.confide.models.ChatMessage.user("short " + i)), "builtin-echo",
+            dev.confide.chat.ChatService.Options.DEFAULT);
+      }
+
+      JsonNode request = ada.post("/api/privacy/requests", Map.of("type", "export")).json();
+      long chunks = server.confide.database.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM export_chunks")
+          .mapTo(Long.class).one());
+      assertThat(chunks).as("stored in more than one chunk").isGreaterThan(1);
+      Map<String, String> files = unzip(download(server, ada, request.get("download").asText()).body());
+      JsonNode report = JSON.readTree(files.get("report.json"));
+      assertThat(report.get("conversations")).as("past the first page").hasSize(121);
+      JsonNode longest = java.util.stream.StreamSupport.stream(report.get("conversations").spliterator(), false)
+          .filter(c -> c.get("allVersions").size() > 1).findFirst().orElseThrow();
+      assertThat(longest.get("allVersions")).as("past the first page of versions").hasSize(300);
+      for (int i = 0; i < 300; i++) {
+        assertThat(longest.at("/allVersions/" + i + "/content").asText()).startsWith("turn " + i + " ");
+      }
+      assertThat(longest.get("currentBranch")).hasSize(300);
+      assertThat(files.get("messages.csv").lines()).as("header and one line each (no content holds a line break)")
+          .hasSize(1 + 300 + 120);
+      assertThat(files.get("conversations.csv").lines()).hasSize(1 + 121);
     }
   }
 

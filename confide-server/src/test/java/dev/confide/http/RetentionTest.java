@@ -22,6 +22,12 @@ class RetentionTest {
     return server.client().withBearer(session.post("/api/keys", Map.of()).json().get("secret").asText());
   }
 
+  private static ApiClient signedUpWithKey(TestServer server, String name, String email) {
+    ApiClient session = server.client();
+    session.signUp(name, email, GatewayTest.PASSWORD, "1990-01-01");
+    return withKey(server, session);
+  }
+
   private static String chat(ApiClient client, String content) {
     return client.post("/api/conversations", Map.of("content", content, "model", "builtin-echo")).json().get("conversationId").asText();
   }
@@ -67,6 +73,46 @@ class RetentionTest {
       assertThat(keeper.get("/api/conversations/" + kept).status()).isEqualTo(200);
       assertThat(server.confide.retention.run(start.plus(Duration.ofDays(3000))).conversationsExpired()).as("idempotent").isZero();
     }
+  }
+
+  /**
+   * With batches of two, the chat sweep pages through several batches, past conversations it must
+   * keep, deleting each expired conversation's messages and ratings with it; pauses between batches
+   * (the pacing) change nothing in what goes.
+   */
+  @Tag("P04")
+  @ParameterizedTest
+  @EnumSource(TestBackend.class)
+  void theChatSweepWorksInPacedBatchesAndDeletesMessagesAndRatingsWithTheirConversations(TestBackend backend) {
+    try (TestServer server = TestServer.start(backend, tmp, "retention: {batchSize: 2, pauseRatio: 0.5, maxRowsPerSecond: 100000}\n",
+        false)) {
+      Instant start = server.clock.instant();
+      ApiClient expiring = signedUpWithKey(server, "Batches", "batches@example.com");
+      ApiClient keeping = signedUpWithKey(server, "Keeps", "keeps@example.com");
+      keeping.patch("/api/settings", Map.of("chatRetentionDays", "keep"));
+      java.util.List<String> kept = new java.util.ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        var created = expiring.post("/api/conversations", Map.of("content", "expiring " + i, "model", "builtin-echo")).json();
+        expiring.post("/api/messages/" + created.at("/message/id").asText() + "/feedback", Map.of("rating", "up"));
+        kept.add(chat(keeping, "kept " + i));
+        server.clock.advance(Duration.ofMinutes(1));
+      }
+      var expiringSubject = server.confide.accounts.findByEmail("batches@example.com").orElseThrow();
+      String rowsOf = "SELECT (SELECT COUNT(*) FROM messages WHERE subject_id = :s) + (SELECT COUNT(*) FROM message_feedback"
+          + " WHERE subject_id = :s) + (SELECT COUNT(*) FROM conversations WHERE subject_id = :s)";
+      assertThat(count(server, rowsOf, expiringSubject)).isEqualTo(5 * 2 + 5 + 5);
+
+      assertThat(server.confide.retention.run(start.plus(Duration.ofDays(91))).conversationsExpired()).isEqualTo(5);
+      assertThat(count(server, rowsOf, expiringSubject)).as("messages and ratings went with their conversations").isZero();
+      for (String id : kept) {
+        assertThat(keeping.get("/api/conversations/" + id).status()).isEqualTo(200);
+      }
+      assertThat(server.confide.retention.run(start.plus(Duration.ofDays(91))).conversationsExpired()).as("idempotent").isZero();
+    }
+  }
+
+  private static long count(TestServer server, String sql, java.util.UUID subject) {
+    return server.confide.database.jdbi().withHandle(h -> h.createQuery(sql).bind("s", subject).mapTo(Long.class).one());
   }
 
   @Tag("P07")

@@ -50,7 +50,7 @@ final class BenchEngine implements AutoCloseable {
   private final String schema;
   private final Random random = new Random(42);
 
-  private BenchEngine(String backend, int poolSize, Path dir) throws IOException {
+  private BenchEngine(String backend, int poolSize, String extraYaml, Path dir) throws IOException {
     this.backend = backend;
     this.dir = dir;
     this.schema = backend.equals("postgresql") ? "bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12) : null;
@@ -67,7 +67,7 @@ final class BenchEngine implements AutoCloseable {
         + "passwords: {memoryKib: 8192, iterations: 1}\n"
         + "builtinModels: {enabled: true, delayMsPerWord: 0}\n"
         + "rateLimits:\n  perSubject: {requestsPerMinute: 1000000000, tokensPerMinute: 1000000000}\n"
-        + "  perApiKey: {requestsPerMinute: 1000000000, tokensPerMinute: 1000000000}\n");
+        + "  perApiKey: {requestsPerMinute: 1000000000, tokensPerMinute: 1000000000}\n" + extraYaml);
     ConfideConfig config = new ConfigLoader().load(file, Map.of());
     // No PII detector: none of the measured paths runs it, and the standard one takes seconds to load.
     this.confide = Confide.open(config, clock, new Confide.Hooks(KeyRotation.Observer.NONE, DecisionEvent.Listener.NONE,
@@ -75,10 +75,15 @@ final class BenchEngine implements AutoCloseable {
   }
 
   static BenchEngine open(String backend, int poolSize) {
+    return open(backend, poolSize, "");
+  }
+
+  /** With {@code extraYaml} appended to the generated configuration (settings a driver varies). */
+  static BenchEngine open(String backend, int poolSize, String extraYaml) {
     Path dir = null;
     try {
       dir = Files.createTempDirectory("confide-privacy-bench");
-      return new BenchEngine(backend, poolSize, dir);
+      return new BenchEngine(backend, poolSize, extraYaml, dir);
     } catch (IOException e) {
       BenchSupport.deleteRecursively(dir);
       throw new UncheckedIOException(e);

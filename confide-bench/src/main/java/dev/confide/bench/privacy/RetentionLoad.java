@@ -27,7 +27,9 @@ import java.util.function.Supplier;
  * flips every round, so that what a sweep leaves behind (vacuum, compaction) falls on the idle
  * window half of the time, as it would in production.
  *
- * <pre>java -cp confide-bench/target/confide-bench.jar dev.confide.bench.privacy.RetentionLoad h2|postgresql [conversations] [rounds] [writers] [writesPerSecondPerWriter] [idleSeconds]</pre>
+ * <pre>java -cp confide-bench/target/confide-bench.jar dev.confide.bench.privacy.RetentionLoad h2|postgresql [conversations] [rounds] [writers] [writesPerSecondPerWriter] [idleSeconds] [batchSize] [pauseRatio] [maxRowsPerSecond]</pre>
+ *
+ * <p>The last three set the sweep's pacing ({@code retention.*}); {@code default} keeps the default.
  */
 public final class RetentionLoad {
   private static final int CONVERSATIONS_PER_SUBJECT = 100;
@@ -44,11 +46,22 @@ public final class RetentionLoad {
     int writerCount = args.length > 3 ? Integer.parseInt(args[3]) : 2;
     int perSecond = args.length > 4 ? Integer.parseInt(args[4]) : 50;
     int idleSeconds = args.length > 5 ? Integer.parseInt(args[5]) : 10;
-    try (BenchEngine engine = BenchEngine.open(backend, 10)) {
+    // Sweep pacing (retention.* settings): "default" keeps the configuration's default.
+    String batchSize = args.length > 6 ? args[6] : "default";
+    String pauseRatio = args.length > 7 ? args[7] : "default";
+    String maxRowsPerSecond = args.length > 8 ? args[8] : "default";
+    StringBuilder pacing = new StringBuilder();
+    for (String[] setting : new String[][] {{"batchSize", batchSize}, {"pauseRatio", pauseRatio}, {"maxRowsPerSecond", maxRowsPerSecond}}) {
+      if (!setting[1].equals("default")) {
+        pacing.append(pacing.isEmpty() ? "" : ", ").append(setting[0]).append(": ").append(setting[1]);
+      }
+    }
+    try (BenchEngine engine = BenchEngine.open(backend, 10, pacing.isEmpty() ? "" : "retention: {" + pacing + "}\n")) {
       int retentionDays = engine.confide.policy.defaults().chatRetentionDays();
       System.out.printf(Locale.ROOT, "retention backend=%s conversations=%d (2 messages each) rounds=%d writers=%d x %d/s idle=%ds"
-              + " batchSize=%d retentionDays=%d cores=%d%n", backend, conversations, rounds, writerCount, perSecond, idleSeconds,
-          engine.confide.config.retention().batchSize(), retentionDays, Runtime.getRuntime().availableProcessors());
+              + " batchSize=%d pauseRatio=%s maxRowsPerSecond=%d retentionDays=%d cores=%d%n", backend, conversations, rounds, writerCount, perSecond, idleSeconds,
+          engine.confide.config.retention().batchSizeFor(backend.equals("h2")), engine.confide.config.retention().pauseRatio(),
+          engine.confide.config.retention().maxRowsPerSecond(), retentionDays, Runtime.getRuntime().availableProcessors());
       Samples rowsPerSecond = new Samples();
       Samples p99Ratios = new Samples();
       Samples allIdle = new Samples();
