@@ -46,7 +46,7 @@ public final class RetentionSweeps {
 
   /** What one run removed. */
   public record Report(int conversationsExpired, int usageRecordsExpired, int subjectsPurged, int addressesTruncated,
-      int accessLogsExpired) {}
+      int accessLogsExpired, int archivesExpired) {}
 
   /** How long each kind of record is kept, from the policy file (P07, P09). */
   public record Periods(Duration usage, Duration accessLogs, Duration ipAddressesWhole) {}
@@ -136,7 +136,8 @@ public final class RetentionSweeps {
     int purged = purgeErased(asOf);
     int truncated = truncateAddresses(asOf);
     int logs = deleteOlderThan("access_logs", "access_logs", "accessed_at", asOf.minus(accessLogRetention));
-    return new Report(chats, usage, purged, truncated, logs);
+    int archives = expireArchives(asOf);
+    return new Report(chats, usage, purged, truncated, logs, archives);
   }
 
   /**
@@ -150,7 +151,35 @@ public final class RetentionSweeps {
         count("SELECT COUNT(*) FROM usage_records WHERE created_at < :cutoff", asOf.minus(usageRetention), null),
         count("SELECT COUNT(*) FROM erasure_ledger WHERE purged_at IS NULL AND erased_at < :cutoff", asOf, null),
         count("SELECT COUNT(*) FROM access_logs WHERE ip_truncated = FALSE AND accessed_at < :cutoff", asOf.minus(ipKeptWhole), null),
-        count("SELECT COUNT(*) FROM access_logs WHERE accessed_at < :cutoff", asOf.minus(accessLogRetention), null));
+        count("SELECT COUNT(*) FROM access_logs WHERE accessed_at < :cutoff", asOf.minus(accessLogRetention), null),
+        count("SELECT COUNT(*) FROM privacy_requests WHERE " + ARCHIVE_EXPIRED, asOf, null));
+  }
+
+  /** An access/export archive is still stored but its download link has expired. */
+  private static final String ARCHIVE_EXPIRED =
+      "download_expires_at < :cutoff AND (archive_key_sealed IS NOT NULL OR archive_sealed IS NOT NULL)";
+
+  /**
+   * P32: an access/export archive is a copy of the subject's data made for one download. Once its
+   * link has expired nobody may fetch it, so it is not kept: its chunks, its sealed key and any
+   * whole-archive copy go (the request and its receipt stay, as the record that it was answered).
+   */
+  int expireArchives(Instant asOf) {
+    return inBatches("archives", () -> {
+      List<UUID> ids = jdbi.withHandle(h -> h.createQuery("SELECT id FROM privacy_requests WHERE " + ARCHIVE_EXPIRED
+              + " ORDER BY id LIMIT :limit")
+          .bind("cutoff", asOf).bind("limit", batchSize).mapTo(UUID.class).list());
+      if (ids.isEmpty()) {
+        return Batch.NONE;
+      }
+      return jdbi.inTransaction(h -> {
+        int chunks = h.createUpdate("DELETE FROM export_chunks WHERE request_id IN (<ids>)").bindList("ids", ids).execute();
+        int requests = h.createUpdate(
+                "UPDATE privacy_requests SET archive_key_sealed = NULL, archive_sealed = NULL WHERE id IN (<ids>)")
+            .bindList("ids", ids).execute();
+        return new Batch(requests, chunks + requests);
+      });
+    });
   }
 
   private int count(String sql, Instant cutoff, Integer days) {

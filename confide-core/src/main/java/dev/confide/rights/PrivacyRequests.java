@@ -336,11 +336,12 @@ public final class PrivacyRequests {
    */
   public InputStream download(UUID subject, UUID id) {
     Request request = get(subject, id);
+    // Expiry first: the retention sweep deletes an expired archive, and its link still says why it is gone.
+    if (request.downloadExpiresAt() != null && clock.instant().isAfter(request.downloadExpiresAt())) {
+      throw new Problem(Problem.Kind.NOT_FOUND, "download_expired", "the download link has expired; file a new request");
+    }
     if (!request.downloadable()) {
       throw Problem.notFound("this request has nothing to download");
-    }
-    if (clock.instant().isAfter(request.downloadExpiresAt())) {
-      throw new Problem(Problem.Kind.NOT_FOUND, "download_expired", "the download link has expired; file a new request");
     }
     record Stored(byte[] key, byte[] whole) {}
     Stored stored = jdbi.withHandle(h -> h.createQuery(

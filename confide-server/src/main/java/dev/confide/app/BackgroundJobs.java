@@ -86,9 +86,10 @@ public final class BackgroundJobs implements AutoCloseable {
       count("erased_subjects", report.subjectsPurged());
       count("ip_addresses_truncated", report.addressesTruncated());
       count("access_logs", report.accessLogsExpired());
-      LOG.info("retention: conversations={} usageRecords={} subjectsPurged={} addressesTruncated={} accessLogs={}",
+      count("export_archives", report.archivesExpired());
+      LOG.info("retention: conversations={} usageRecords={} subjectsPurged={} addressesTruncated={} accessLogs={} archives={}",
           report.conversationsExpired(), report.usageRecordsExpired(), report.subjectsPurged(), report.addressesTruncated(),
-          report.accessLogsExpired());
+          report.accessLogsExpired(), report.archivesExpired());
     });
   }
 

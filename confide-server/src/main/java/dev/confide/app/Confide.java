@@ -264,7 +264,7 @@ public final class Confide implements AutoCloseable {
       this.retention = new RetentionSweeps(jdbi, settingsDefaults, new RetentionSweeps.Periods(
           Duration.ofDays(policy.retention().usageDays()), Duration.ofDays(policy.retention().accessLogDays()),
           Duration.ofDays(policy.retention().ipTruncationDays())),
-          new RetentionSweeps.Pacing(config.retention().batchSizeFor(config.database().url() == null),
+          new RetentionSweeps.Pacing(config.retention().effectiveBatchSize(),
               config.retention().pauseRatio(), config.retention().maxRowsPerSecond()), hooks.retentionObserver(), clock);
       this.privacyBudget = new PrivacyBudget(jdbi, clock);
       this.trainingExport = new TrainingExport(jdbi, conversations, settings, accounts, piiDetector, privacyBudget,

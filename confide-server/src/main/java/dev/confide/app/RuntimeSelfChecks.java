@@ -115,6 +115,7 @@ public final class RuntimeSelfChecks implements SelfChecks {
     late.put("erased subjects not purged", due.subjectsPurged());
     late.put("addresses not truncated", due.addressesTruncated());
     late.put("access log entries", due.accessLogsExpired());
+    late.put("expired export archives", due.archivesExpired());
     List<String> behind = new ArrayList<>();
     late.forEach((what, n) -> {
       if (n > 0) {

@@ -46,9 +46,9 @@ final class OperationsCommands {
         try (Confide confide = retention.parent.openEngine()) {
           RetentionSweeps.Report report = at == null ? confide.retention.run() : confide.retention.run(at);
           spec.commandLine().getOut().printf("conversations expired: %d%nusage records expired: %d%nerased subjects purged: %d%n"
-                  + "addresses truncated: %d%naccess log entries expired: %d%n",
+                  + "addresses truncated: %d%naccess log entries expired: %d%nexpired export archives deleted: %d%n",
               report.conversationsExpired(), report.usageRecordsExpired(), report.subjectsPurged(), report.addressesTruncated(),
-              report.accessLogsExpired());
+              report.accessLogsExpired(), report.archivesExpired());
           spec.commandLine().getOut().flush();
         }
         return 0;

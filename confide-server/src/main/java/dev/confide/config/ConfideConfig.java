@@ -44,18 +44,18 @@ public record ConfideConfig(
 
   /** Sweeps delete in batches and run this often; how long things are kept comes from the policy file. */
   /**
-   * Sweep pacing. {@code batchSize} null: 500 on PostgreSQL, {@link #EMBEDDED_BATCH} on the embedded
-   * database, whose sweeps share the writers' JVM and cores. After each batch a sweep pauses
+   * Sweep pacing. {@code batchSize} null: {@link #DEFAULT_BATCH} on either database — batches of 500
+   * conversations kept concurrent writes' p99 under twice the idle p99 in only some rounds on
+   * PostgreSQL, batches of 100 in every round on both (docs/benchmarks.md). After each batch a sweep pauses
    * {@code pauseRatio} times as long as the batch took, longer if needed to stay under
    * {@code maxRowsPerSecond} (0: no cap).
    */
   public record Retention(Integer batchSize, int runEveryMinutes, double pauseRatio, int maxRowsPerSecond) {
-    public static final int SERVER_BATCH = 500;
-    public static final int EMBEDDED_BATCH = 100;
+    public static final int DEFAULT_BATCH = 100;
 
-    /** The batch size in force: the one set, else the default for this kind of database. */
-    public int batchSizeFor(boolean embeddedDatabase) {
-      return batchSize != null ? batchSize : embeddedDatabase ? EMBEDDED_BATCH : SERVER_BATCH;
+    /** The batch size in force: the one set, else the default. */
+    public int effectiveBatchSize() {
+      return batchSize != null ? batchSize : DEFAULT_BATCH;
     }
   }
 

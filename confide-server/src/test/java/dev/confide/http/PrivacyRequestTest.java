@@ -126,6 +126,16 @@ class PrivacyRequestTest {
       ApiClient later = server.client().withBearer(ada.post("/api/keys", Map.of()).json().get("secret").asText());
       server.clock.advance(Duration.ofDays(8));
       assertThat(later.get(request.get("download").asText()).errorCode()).isEqualTo("download_expired");
+
+      // P32: an archive whose link has expired is not kept; a fresh one is.
+      JsonNode fresh = later.post("/api/privacy/requests", Map.of("type", "export")).json();
+      assertThat(server.confide.retention.run().archivesExpired()).as("both expired archives").isEqualTo(2);
+      assertThat(server.confide.retention.run().archivesExpired()).as("idempotent").isZero();
+      long left = server.confide.database.jdbi().withHandle(h -> h.createQuery(
+          "SELECT COUNT(DISTINCT request_id) FROM export_chunks").mapTo(Long.class).one());
+      assertThat(left).as("only the fresh archive's chunks remain").isEqualTo(1);
+      assertThat(later.get(request.get("download").asText()).errorCode()).as("still says why it is gone").isEqualTo("download_expired");
+      assertThat(later.get(fresh.get("download").asText()).status()).isEqualTo(200);
     }
   }
 

@@ -60,7 +60,7 @@ public final class RetentionLoad {
       int retentionDays = engine.confide.policy.defaults().chatRetentionDays();
       System.out.printf(Locale.ROOT, "retention backend=%s conversations=%d (2 messages each) rounds=%d writers=%d x %d/s idle=%ds"
               + " batchSize=%d pauseRatio=%s maxRowsPerSecond=%d retentionDays=%d cores=%d%n", backend, conversations, rounds, writerCount, perSecond, idleSeconds,
-          engine.confide.config.retention().batchSizeFor(backend.equals("h2")), engine.confide.config.retention().pauseRatio(),
+          engine.confide.config.retention().effectiveBatchSize(), engine.confide.config.retention().pauseRatio(),
           engine.confide.config.retention().maxRowsPerSecond(), retentionDays, Runtime.getRuntime().availableProcessors());
       Samples rowsPerSecond = new Samples();
       Samples p99Ratios = new Samples();
