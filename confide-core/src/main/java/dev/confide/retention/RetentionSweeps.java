@@ -11,7 +11,7 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * The sweeps. Each deletes in batches of {@code batchSize} rows per transaction, so writers are
+ * The sweeps. Each deletes in batches of {@link Pacing#batchSize} rows per transaction, so writers are
  * never blocked for long, and can be run again at any time with the same result. Between batches
  * they pause as {@link Pacing} says, so a large backlog is worked off without starving the writes
  * that run meanwhile.
@@ -26,7 +26,6 @@ public final class RetentionSweeps {
   private final Duration usageRetention;
   private final Duration accessLogRetention;
   private final Duration ipKeptWhole;
-  private final int batchSize;
   private final Observer observer;
   private final Pacing pacing;
   private final Clock clock;
@@ -35,7 +34,7 @@ public final class RetentionSweeps {
 
   /**
    * Told after every committed batch ({@code sweep} names it: chats, usage, access_logs, addresses,
-   * purge:TABLE, purged); crash tests halt the process there. Production uses {@link #NONE}.
+   * archives, purge:TABLE, purged); crash tests halt the process there. Production uses {@link #NONE}.
    */
   @FunctionalInterface
   public interface Observer {
@@ -88,7 +87,6 @@ public final class RetentionSweeps {
     this.usageRetention = periods.usage();
     this.accessLogRetention = periods.accessLogs();
     this.ipKeptWhole = periods.ipAddressesWhole();
-    this.batchSize = pacing.batchSize();
     this.pacing = pacing;
     this.clock = clock;
   }
@@ -168,7 +166,7 @@ public final class RetentionSweeps {
     return inBatches("archives", () -> {
       List<UUID> ids = jdbi.withHandle(h -> h.createQuery("SELECT id FROM privacy_requests WHERE " + ARCHIVE_EXPIRED
               + " ORDER BY id LIMIT :limit")
-          .bind("cutoff", asOf).bind("limit", batchSize).mapTo(UUID.class).list());
+          .bind("cutoff", asOf).bind("limit", pacing.batchSize()).mapTo(UUID.class).list());
       if (ids.isEmpty()) {
         return Batch.NONE;
       }
@@ -192,7 +190,7 @@ public final class RetentionSweeps {
     return inBatches("addresses", () -> {
       List<Row> rows = jdbi.withHandle(h -> h.createQuery(
               "SELECT id, ip FROM access_logs WHERE ip_truncated = FALSE AND accessed_at < :cutoff ORDER BY id LIMIT :limit")
-          .bind("cutoff", asOf.minus(ipKeptWhole)).bind("limit", batchSize)
+          .bind("cutoff", asOf.minus(ipKeptWhole)).bind("limit", pacing.batchSize())
           .map((rs, ctx) -> new Row(rs.getObject(1, UUID.class), rs.getString(2))).list());
       if (rows.isEmpty()) {
         return Batch.NONE;
@@ -253,7 +251,7 @@ public final class RetentionSweeps {
               AND c.last_activity_at >= :afterAt AND (c.last_activity_at > :afterAt OR c.id > :afterId)
             ORDER BY c.last_activity_at, c.id LIMIT :limit""")
           .bind("cutoff", cutoff).bind("days", days).bind("afterAt", after[0].at()).bind("afterId", after[0].id())
-          .bind("limit", batchSize)
+          .bind("limit", pacing.batchSize())
           .map((rs, ctx) -> new Key(rs.getObject(1, UUID.class), rs.getObject(2, java.time.OffsetDateTime.class).toInstant()))
           .list());
       if (keys.isEmpty()) {
@@ -285,7 +283,7 @@ public final class RetentionSweeps {
   private int deleteOlderThan(String sweep, String table, String column, Instant cutoff) {
     return inBatches(sweep, () -> Batch.of(jdbi.withHandle(h -> h.createUpdate("DELETE FROM " + table + " WHERE id IN (SELECT id FROM "
             + table + " WHERE " + column + " < :cutoff ORDER BY id LIMIT :limit)")
-        .bind("cutoff", cutoff).bind("limit", batchSize).execute())));
+        .bind("cutoff", cutoff).bind("limit", pacing.batchSize()).execute())));
   }
 
   /** P25, P32: every remaining row of an erased subject is deleted; usage is kept under the tombstone. */
@@ -333,6 +331,6 @@ public final class RetentionSweeps {
     };
     inBatches("purge:" + table, () -> Batch.of(jdbi.withHandle((Handle h) -> h.createUpdate("DELETE FROM " + table + " WHERE " + key + " IN (SELECT "
             + key + " FROM " + table + " WHERE subject_id = :s LIMIT :limit)")
-        .bind("s", subject).bind("limit", batchSize).execute())));
+        .bind("s", subject).bind("limit", pacing.batchSize()).execute())));
   }
 }
