@@ -35,6 +35,7 @@ class PrivacyRequestTest {
   @Tag("P23")
   @Tag("P27")
   @Tag("P30")
+  @Tag("P32")
   @ParameterizedTest
   @EnumSource(TestBackend.class)
   void anAccessRequestYieldsAPortableArchiveOfEverythingHeld(TestBackend backend) throws Exception {
