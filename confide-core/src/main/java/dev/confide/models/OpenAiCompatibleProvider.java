@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -146,7 +145,7 @@ public final class OpenAiCompatibleProvider implements ModelProvider {
         closeQuietly(body); // unblocks the reading thread
       }
     }, checkEvery, checkEvery, TimeUnit.MILLISECONDS);
-    try (BufferedReader reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
+    try (InputStreamReader reader = new InputStreamReader(body, StandardCharsets.UTF_8)) {
       Completion done = new SseCompletionReader(reader).read(content, sink, () -> lastRead.set(System.nanoTime()));
       if (done != null) {
         return done;

@@ -22,6 +22,10 @@ final class SseCompletionReader {
 
   private final Reader in;
   private final StringBuilder line = new StringBuilder();
+  /** Characters read but not yet consumed are {@code buffer[pos..limit)}. */
+  private final char[] buffer = new char[8192];
+  private int pos;
+  private int limit;
   private boolean afterCarriageReturn;
 
   SseCompletionReader(Reader in) {
@@ -76,25 +80,38 @@ final class SseCompletionReader {
   /** The next line without its terminator (LF, CR or CRLF, as SSE allows), or null at the end. */
   private String nextLine(StringBuilder soFar) throws IOException {
     line.setLength(0);
-    int c;
-    while ((c = in.read()) >= 0) {
+    while (true) {
+      if (pos == limit) {
+        limit = in.read(buffer, 0, buffer.length);
+        pos = 0;
+        if (limit < 0) {
+          limit = 0;
+          return line.length() > 0 ? line.toString() : null;
+        }
+      }
       if (afterCarriageReturn) {
         afterCarriageReturn = false;
-        if (c == '\n') {
+        if (buffer[pos] == '\n') {
+          pos++;
           continue;
         }
       }
-      if (c == '\n' || c == '\r') {
-        afterCarriageReturn = c == '\r';
-        return line.toString();
+      // Scan the buffered characters in bulk: a chunk line is usually read with one call.
+      int start = pos;
+      while (pos < limit && buffer[pos] != '\n' && buffer[pos] != '\r') {
+        pos++;
       }
-      if (line.length() >= MAX_LINE_CHARS) {
+      if (line.length() + (pos - start) > MAX_LINE_CHARS) {
         throw new ProviderException(ProviderException.Kind.UPSTREAM_ERROR, "the model provider sent an oversized event",
             soFar.toString(), null, null);
       }
-      line.append((char) c);
+      line.append(buffer, start, pos - start);
+      if (pos < limit) {
+        afterCarriageReturn = buffer[pos] == '\r';
+        pos++;
+        return line.toString();
+      }
     }
-    return line.length() > 0 ? line.toString() : null;
   }
 
   private static JsonNode parse(String data, StringBuilder soFar) {

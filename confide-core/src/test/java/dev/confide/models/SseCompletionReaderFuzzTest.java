@@ -41,6 +41,50 @@ class SseCompletionReaderFuzzTest {
   }
 
   @Test
+  void linesEndInLfCrOrCrlfWhereverTheReadsSplitThem() throws Exception {
+    String stream = "data: {\"choices\":[{\"delta\":{\"content\":\"Hel\"}}]}\r\n\r\n"
+        + ": comment\r"
+        + "data: {\"choices\":[{\"delta\":{\"content\":\"lo\"}}]}\r\r"
+        + "data: {\"choices\":[{\"delta\":{\"content\":\" w\u00f6rld\"},\"finish_reason\":\"length\"}]}\n\n"
+        + "data: [DONE]";
+    for (int step : new int[] {1, 2, 3, 7, 64, 100_000}) {
+      StringBuilder content = new StringBuilder();
+      StringBuilder sent = new StringBuilder();
+      Completion done = new SseCompletionReader(new SlicedReader(stream, step)).read(content, sent::append, () -> {});
+      assertThat(done).as("reads of %d chars", step).isNotNull();
+      assertThat(done.content()).isEqualTo("Hello w\u00f6rld");
+      assertThat(done.finishReason()).isEqualTo("length");
+      assertThat(sent.toString()).isEqualTo("Hello w\u00f6rld");
+    }
+  }
+
+  /** Hands out at most {@code step} characters per read, as a network stream may. */
+  private static final class SlicedReader extends java.io.Reader {
+    private final String text;
+    private final int step;
+    private int at;
+
+    SlicedReader(String text, int step) {
+      this.text = text;
+      this.step = step;
+    }
+
+    @Override
+    public int read(char[] into, int off, int len) {
+      if (at >= text.length()) {
+        return -1;
+      }
+      int n = Math.min(Math.min(len, step), text.length() - at);
+      text.getChars(at, at + n, into, off);
+      at += n;
+      return n;
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  @Test
   void aLineLongerThanTheLimitIsRefusedWithoutBufferingIt() {
     String huge = "data: {\"choices\":[{\"delta\":{\"content\":\"" + "x".repeat(SseCompletionReader.MAX_LINE_CHARS) + "\"}}]}\n";
     StringBuilder content = new StringBuilder("before ");

@@ -123,16 +123,18 @@ final class OpenAiRoutes {
     void finish(ChatService.Answer answer, boolean includeUsage) {
       startOnce();
       String reason = answer.completion().finishReason();
-      sse.send(null, choicePrefix + "{},\"logprobs\":null,\"finish_reason\":" + (reason == null ? "null" : quoted(reason)) + "}]}");
+      sse.send(null, choicePrefix + "{},\"logprobs\":null,\"finish_reason\":" + (reason == null ? "null" : quoted(reason)) + "}]}",
+          false);
       if (includeUsage) {
-        sse.send(null, base + "\"choices\":[],\"usage\":" + usage(answer) + "}");
+        sse.send(null, base + "\"choices\":[],\"usage\":" + usage(answer) + "}", false);
       }
       sse.send(null, "[DONE]");
     }
 
     private void startOnce() {
       if (!sse.started()) {
-        sse.send(null, choicePrefix + "{\"role\":\"assistant\",\"content\":\"\"}" + OPEN_END);
+        // Leaves with the event that follows it, in one write.
+        sse.send(null, choicePrefix + "{\"role\":\"assistant\",\"content\":\"\"}" + OPEN_END, false);
       }
     }
 

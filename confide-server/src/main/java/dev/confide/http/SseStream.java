@@ -25,6 +25,14 @@ final class SseStream {
 
   /** Writes one {@code data:} event (and an {@code event:} line when {@code name} is set) and flushes. */
   void send(String name, String data) {
+    send(name, data, true);
+  }
+
+  /**
+   * Writes one event; {@code flush} false leaves it in the response buffer for the next flushing
+   * send, so events that are ready together (the end of a stream) leave in one write.
+   */
+  void send(String name, String data, boolean flush) {
     try {
       if (out == null) {
         ctx.status(200);
@@ -39,7 +47,9 @@ final class SseStream {
       }
       event.append("data: ").append(data).append("\n\n");
       out.write(event.toString().getBytes(StandardCharsets.UTF_8));
-      out.flush();
+      if (flush) {
+        out.flush();
+      }
     } catch (IOException e) {
       throw new DeltaSink.ClientGoneException(e);
     }

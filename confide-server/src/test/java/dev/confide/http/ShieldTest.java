@@ -7,6 +7,7 @@ import dev.confide.chat.DecisionEvent;
 import dev.confide.crypto.KeyRotation;
 import dev.confide.pii.PiiDetector;
 import dev.confide.pii.PiiEngine;
+import dev.confide.pii.PiiShield;
 import dev.confide.testing.ApiClient.Response;
 import dev.confide.testing.FakeUpstream;
 import dev.confide.testing.TestBackend;
@@ -151,7 +152,9 @@ class ShieldTest {
          TestServer server = TestServer.start(backend, tmp, providers(upstream) + "pii: {shieldTimeoutMs: 200}\n", false,
              new Confide.Hooks(KeyRotation.Observer.NONE, DecisionEvent.Listener.NONE, broken))) {
       GatewayTest.User ada = GatewayTest.user(server, "failclosed@example.com");
-      for (String trigger : List.of("explode", "slow")) {
+      // Short requests are checked on the request thread, long ones on the shield's executor: both fail closed.
+      String longTail = " and more words".repeat(PiiShield.INLINE_CHARS / 10);
+      for (String trigger : List.of("explode", "slow", "explode" + longTail, "slow" + longTail)) {
         int before = upstream.requests().size();
         Response r = ada.bearer().post("/v1/chat/completions", Map.of("model", "pseudo-model",
             "messages", List.of(Map.of("role", "user", "content", trigger + " with " + EMAIL))));
@@ -162,7 +165,7 @@ class ShieldTest {
       assertThat(ada.bearer().post("/v1/chat/completions", ask("pseudo-model", false)).status()).isEqualTo(200);
       long failures = server.confide.database.jdbi().withHandle(h -> h.createQuery(
           "SELECT COUNT(*) FROM usage_records WHERE status = 'shield_failed'").mapTo(Long.class).one());
-      assertThat(failures).isEqualTo(2);
+      assertThat(failures).isEqualTo(4);
     }
   }
 }
