@@ -75,7 +75,7 @@ class DisclosureGateTest {
 
       List<Map<String, Object>> rows = f.jdbi.withHandle(h -> h.createQuery("SELECT * FROM disclosure_log").mapToMap().list());
       assertThat(rows).allSatisfy(row -> {
-        assertThat(row.keySet()).containsExactlyInAnyOrder("disclosed_on", "processor", "purpose", "category", "flow_count",
+        assertThat(row.keySet()).containsExactlyInAnyOrder("disclosed_on", "processor", "purpose", "category", "stripe", "flow_count",
             "record_count");
         assertThat(row.values()).noneMatch(v -> String.valueOf(v).contains(subject.toString()));
       });
