@@ -28,6 +28,8 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
+import org.jdbi.v3.core.ConnectionException;
+import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -494,7 +496,7 @@ public final class ChatService {
         outcome.completion() != null ? "ok" : outcome.gone() != null ? "client_closed" : statusOf(outcome.failure()),
         clock.instant(), shielded.result().mode().wireName(), shielded.counts());
     // The answer, the head move and the usage record commit together: one transaction per turn's end.
-    return jdbi.inTransaction(h -> {
+    HandleCallback<UUID, RuntimeException> endOfTurn = h -> {
       UUID id = null;
       if (outcome.completion() != null || !content.isEmpty()) {
         id = conversations.insertMessage(h, caller.subject(), conversation, parent, "assistant", content, model, status);
@@ -504,7 +506,15 @@ public final class ChatService {
       }
       usage.record(h, record);
       return id;
-    });
+    };
+    try {
+      return jdbi.inTransaction(endOfTurn);
+    } catch (ConnectionException e) {
+      // No connection could be had (the pool was exhausted for its whole time-out), so nothing of
+      // this transaction ran: trying once more cannot store the answer twice, and the client has
+      // already read it, so it is worth the wait.
+      return jdbi.inTransaction(endOfTurn);
+    }
   }
 
   /** Rate limits, then the disclosure gate in a transaction of its own. */

@@ -52,7 +52,8 @@ public final class SqlErrors {
    */
   public static boolean isStorageFull(Throwable error) {
     for (Throwable t = error; t != null; t = t.getCause()) {
-      if (t instanceof SQLException sql && STORAGE_FULL_STATES.contains(sql.getSQLState())) {
+      // Set.of(...).contains(null) throws, and a pool time-out is an SQLException without a state.
+      if (t instanceof SQLException sql && sql.getSQLState() != null && STORAGE_FULL_STATES.contains(sql.getSQLState())) {
         return true;
       }
       String message = t.getMessage() == null ? "" : t.getMessage().toLowerCase(Locale.ROOT);

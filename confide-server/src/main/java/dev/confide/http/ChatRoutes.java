@@ -116,6 +116,14 @@ final class ChatRoutes {
         throw e;
       }
       sse.send("error", write(Map.of("error", Map.of("code", ApiErrors.code(e), "message", e.getMessage()))));
+    } catch (DeltaSink.ClientGoneException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      if (!sse.started()) {
+        throw e;
+      }
+      ConfideHttp.Fault fault = ConfideHttp.fault(ctx, e);
+      sse.send("error", write(Map.of("error", Map.of("code", fault.code(), "message", fault.message()))));
     }
   }
 

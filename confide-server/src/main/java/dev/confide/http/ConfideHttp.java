@@ -152,22 +152,11 @@ public final class ConfideHttp implements AutoCloseable {
     c.routes.exception(HttpResponseException.class, (e, ctx) -> ApiErrors.write(ctx, e.getStatus(),
         codeFor(e.getStatus()), messageFor(e.getStatus())));
     c.routes.exception(Exception.class, (e, ctx) -> {
-      // Faults of the machinery, not of the request: the client may retry the same request later.
-      if (SqlErrors.isStorageFull(e)) {
-        LOG.error("storage is full on {} {}: {}", ctx.method(), routeOf(ctx), e.getClass().getSimpleName());
-        ctx.header("Retry-After", "60");
-        ApiErrors.write(ctx, 507, "storage_full", "the server has run out of storage; nothing was saved for this request, try again later");
-        return;
+      Fault fault = fault(ctx, e);
+      if (fault.retryAfterSeconds() != null) {
+        ctx.header("Retry-After", String.valueOf(fault.retryAfterSeconds()));
       }
-      if (SqlErrors.isDatabaseUnavailable(e)) {
-        LOG.warn("database unavailable on {} {}: {}", ctx.method(), routeOf(ctx), e.getClass().getSimpleName());
-        ctx.header("Retry-After", "5");
-        ApiErrors.write(ctx, 503, "database_unavailable", "the database cannot be reached right now; try again shortly");
-        return;
-      }
-      String incident = UUID.randomUUID().toString();
-      LOG.error("unhandled error, incident {} on {} {}", incident, ctx.method(), routeOf(ctx), e);
-      ApiErrors.write(ctx, 500, "internal_error", "something went wrong on our side (incident " + incident + ")");
+      ApiErrors.write(ctx, fault.status(), fault.code(), fault.message());
     });
     c.routes.error(404, ctx -> {
       if (ctx.attribute(ApiErrors.WRITTEN) == null) {
@@ -203,6 +192,11 @@ public final class ConfideHttp implements AutoCloseable {
    * ChatService before its last event). A failure here turns the response into an error.
    */
   private void makeDurable(Context ctx) {
+    // A response already on its way (a stream) was made durable by its writer before its last
+    // event, and a failure here could no longer be reported to the client anyway.
+    if (ctx.res().isCommitted()) {
+      return;
+    }
     if (changesState(ctx.method()) && ctx.statusCode() < 500) {
       confide.database.makeCommitsDurable();
     }
@@ -323,10 +317,38 @@ public final class ConfideHttp implements AutoCloseable {
   }
 
   /** An error event inside an already-started OpenAI stream. */
+  /** A fault of the machinery, not of the request, as the client is told of it: never a stack trace or data. */
+  record Fault(int status, String code, String message, Long retryAfterSeconds) {}
+
+  /**
+   * Classifies and logs a fault of the machinery; the client may retry the same request later. Used
+   * for error responses and for the error event of a stream that had already begun.
+   */
+  static Fault fault(Context ctx, Exception e) {
+    if (e instanceof Problem problem) {
+      return new Fault(ApiErrors.status(problem.kind()), problem.code(), problem.getMessage(), problem.retryAfterSeconds());
+    }
+    if (SqlErrors.isStorageFull(e)) {
+      LOG.error("storage is full on {} {}: {}", ctx.method(), routeOf(ctx), e.getClass().getSimpleName());
+      return new Fault(507, "storage_full", "the server has run out of storage; nothing was saved for this request, try again later", 60L);
+    }
+    if (SqlErrors.isDatabaseUnavailable(e)) {
+      LOG.warn("database unavailable on {} {}: {}", ctx.method(), routeOf(ctx), e.getClass().getSimpleName());
+      return new Fault(503, "database_unavailable", "the database cannot be reached right now; try again shortly", 5L);
+    }
+    String incident = UUID.randomUUID().toString();
+    LOG.error("unhandled error, incident {} on {} {}", incident, ctx.method(), routeOf(ctx), e);
+    return new Fault(500, "internal_error", "something went wrong on our side (incident " + incident + ")", null);
+  }
+
+  /** OpenAI's error object for a stream's error event. */
+  static String openAiErrorJson(int status, String code, String message) {
+    return "{\"error\":{\"message\":\"" + message.replace("\"", "'") + "\",\"type\":\""
+        + ApiErrors.openAiType(status) + "\",\"param\":null,\"code\":\"" + code + "\"}}";
+  }
+
   static String openAiErrorJson(ProviderException failure) {
-    int status = ApiErrors.status(failure);
-    return "{\"error\":{\"message\":\"" + failure.getMessage().replace("\"", "'") + "\",\"type\":\""
-        + ApiErrors.openAiType(status) + "\",\"param\":null,\"code\":\"" + ApiErrors.code(failure) + "\"}}";
+    return openAiErrorJson(ApiErrors.status(failure), ApiErrors.code(failure), failure.getMessage());
   }
 
   static Map<String, Object> data(Object list) {

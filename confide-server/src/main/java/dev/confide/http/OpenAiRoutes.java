@@ -92,6 +92,16 @@ final class OpenAiRoutes {
         throw e;
       }
       streaming.sse.send(null, ConfideHttp.openAiErrorJson(e));
+    } catch (DeltaSink.ClientGoneException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      if (!streaming.sse.started()) {
+        throw e;
+      }
+      // The stream had begun (say the end of the turn could not be stored): the client gets an error
+      // event it can act on instead of a connection cut mid-stream.
+      ConfideHttp.Fault fault = ConfideHttp.fault(ctx, e);
+      streaming.sse.send(null, ConfideHttp.openAiErrorJson(fault.status(), fault.code(), fault.message()));
     }
   }
 

@@ -312,6 +312,45 @@ class GatewayTest {
     }
   }
 
+  @Tag("P02")
+  @ParameterizedTest
+  @EnumSource(TestBackend.class)
+  void aStreamWhoseAnswerCannotBeStoredEndsWithAnErrorEventNotACutConnection(TestBackend backend) throws Exception {
+    try (FakeUpstream upstream = new FakeUpstream().answer("one two three four five six seven eight nine ten").delayPerWord(60);
+         TestServer server = TestServer.start(backend, tmp, upstream.providerYaml(5000)
+             + "database:\n  maxPoolSize: 3\n  connectionTimeoutMs: 500\n", false)) {
+      User ada = user(server, "store-fails@example.com");
+      HttpResponse<java.io.InputStream> r = HttpClient.newHttpClient().send(
+          request(server, ada.secret(), completion("fake-model", "a question kept before the call", true), null),
+          HttpResponse.BodyHandlers.ofInputStream());
+      assertThat(r.statusCode()).isEqualTo(200);
+      List<org.jdbi.v3.core.Handle> held = new ArrayList<>();
+      StringBuilder body = new StringBuilder();
+      try (BufferedReader lines = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
+        String line;
+        while ((line = lines.readLine()) != null) {
+          body.append(line).append('\n');
+          if (held.isEmpty() && line.contains("\"content\":\"one")) {
+            // The stream is under way: take every pooled connection, so the end of the turn cannot be stored.
+            for (int i = 0; i < 3; i++) {
+              held.add(server.confide.database.jdbi().open());
+            }
+          }
+        }
+      } finally {
+        held.forEach(org.jdbi.v3.core.Handle::close);
+      }
+      assertThat(held).as("the stream was seen under way").hasSize(3);
+      assertThat(body.toString()).contains("\"content\":\"ten\"")
+          .contains("\"error\"").contains("database_unavailable")
+          .doesNotContain("Exception").doesNotContain("[DONE]");
+      String conversation = r.headers().firstValue("X-Confide-Conversation").orElseThrow();
+      JsonNode stored = ada.session().get("/api/conversations/" + conversation).json().get("messages");
+      assertThat(stored.get(stored.size() - 1).get("content").asText()).as("the user's message was stored before the call")
+          .isEqualTo("a question kept before the call");
+    }
+  }
+
   static HttpRequest request(TestServer server, String secret, Object body, String conversation) throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.baseUrl() + "/v1/chat/completions"))
         .header("Authorization", "Bearer " + secret).header("Content-Type", "application/json")

@@ -47,7 +47,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * System properties: {@code server.cpus} (CPU list for Confide's process, empty for no pinning),
  * {@code server.jvm} (extra JVM options for it, space separated, e.g. a JFR recording),
- * {@code warmup.seconds} (10 streams through Confide before the first level, default 20),
+ * {@code warmup.seconds} (10 streams through Confide before the first level, default 60: after 20 s the
+ * JIT compiler threads still took a quarter of Confide's CPU, and the 1-stream level most of it),
  * {@code chunk.delay.ms} (the upstream's pause between chunks, default 2).
  */
 public final class GatewayOverhead {
@@ -92,7 +93,7 @@ public final class GatewayOverhead {
       HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(callbacks)
           .connectTimeout(Duration.ofSeconds(5)).build();
       // Warm-up: the JIT compiles the request path before anything is measured.
-      long warmupMillis = Long.getLong("warmup.seconds", 20) * 1_000;
+      long warmupMillis = Long.getLong("warmup.seconds", 60) * 1_000;
       run(client, gateway, secret, 10, warmupMillis, callbacks);
       long idleBefore = cpuNanos(server);
       Thread.sleep(3_000);
