@@ -56,6 +56,11 @@ public final class OpenAiCompatibleProvider implements ModelProvider {
     this.http = HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(settings.connectTimeout())
+        // The client's own tasks run on its selector thread instead of being handed to a worker pool:
+        // the body subscriber only queues each arriving buffer for the thread reading the stream, so
+        // nothing here blocks, and every chunk is spared a thread hand-off (a context switch each on
+        // a busy core).
+        .executor(Runnable::run)
         .build();
   }
 
