@@ -27,6 +27,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Gateway overhead (DESIGN.md section 7): the latency of a whole streamed completion through
@@ -102,14 +103,14 @@ public final class GatewayOverhead {
       for (int concurrency : levels) {
         run(client, direct, null, concurrency, 2_000, callbacks); // warm-up, connections opened
         run(client, gateway, secret, concurrency, 3_000, callbacks);
-        long[] directLatencies = new long[0];
-        long[] gatewayLatencies = new long[0];
+        Latencies directLatencies = Latencies.NONE;
+        Latencies gatewayLatencies = Latencies.NONE;
         long serverCpuNanos = 0;
         long phaseMillis = Math.max(1_000, seconds * 1_000L / (2L * rounds));
         for (int round = 0; round < rounds; round++) { // A B A B: drift hits both sides alike
-          directLatencies = concat(directLatencies, run(client, direct, null, concurrency, phaseMillis, callbacks));
+          directLatencies = directLatencies.and(run(client, direct, null, concurrency, phaseMillis, callbacks));
           long cpuBefore = cpuNanos(server);
-          gatewayLatencies = concat(gatewayLatencies, run(client, gateway, secret, concurrency, phaseMillis, callbacks));
+          gatewayLatencies = gatewayLatencies.and(run(client, gateway, secret, concurrency, phaseMillis, callbacks));
           serverCpuNanos += cpuNanos(server) - cpuBefore;
         }
         report(concurrency, directLatencies, gatewayLatencies, serverCpuNanos, phaseMillis * rounds / 1000.0);
@@ -167,10 +168,21 @@ public final class GatewayOverhead {
   }
 
   /**
-   * Runs {@code concurrency} closed-loop clients for {@code millis}; returns whole-stream latencies
-   * in microseconds of the requests answered 200 and read to the end.
+   * Microseconds from sending to the end of the stream ({@code whole}) and to the first body bytes
+   * ({@code first}, the first content chunk on both sides: the upstream writes its first chunk at
+   * once, Confide its role chunk together with the first delta), of the requests answered 200 and
+   * read to the end, in the same order.
    */
-  private static long[] run(HttpClient client, URI url, String secret, int concurrency, long millis, ExecutorService callbacks)
+  record Latencies(long[] whole, long[] first) {
+    static final Latencies NONE = new Latencies(new long[0], new long[0]);
+
+    Latencies and(Latencies more) {
+      return new Latencies(concat(whole, more.whole), concat(first, more.first));
+    }
+  }
+
+  /** Runs {@code concurrency} closed-loop clients for {@code millis}. */
+  private static Latencies run(HttpClient client, URI url, String secret, int concurrency, long millis, ExecutorService callbacks)
       throws InterruptedException {
     HttpRequest.Builder builder = HttpRequest.newBuilder(url).header("Content-Type", "application/json")
         .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString(BODY));
@@ -198,7 +210,8 @@ public final class GatewayOverhead {
     final ExecutorService callbacks;
     final AtomicInteger errors = new AtomicInteger();
     final Map<String, Integer> errorKinds = new ConcurrentHashMap<>();
-    private long[] values = new long[4096];
+    private long[] whole = new long[4096];
+    private long[] first = new long[4096];
     private int size;
 
     Phase(HttpClient client, HttpRequest request, long end, int concurrency, ExecutorService callbacks) {
@@ -215,10 +228,11 @@ public final class GatewayOverhead {
         return;
       }
       long start = System.nanoTime();
-      client.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenCompleteAsync((response, failure) -> {
+      AtomicLong firstBytes = new AtomicLong();
+      client.sendAsync(request, info -> new FirstBytesTimed(firstBytes)).whenCompleteAsync((response, failure) -> {
         long micros = (System.nanoTime() - start) / 1000;
         if (failure == null && response.statusCode() == 200) {
-          add(micros);
+          add(micros, (firstBytes.get() - start) / 1000);
         } else {
           errors.incrementAndGet();
           errorKinds.merge(failure == null ? "HTTP " + response.statusCode() : rootCause(failure), 1, Integer::sum);
@@ -227,15 +241,55 @@ public final class GatewayOverhead {
       }, callbacks);
     }
 
-    synchronized void add(long micros) {
-      if (size == values.length) {
-        values = Arrays.copyOf(values, size * 2);
+    synchronized void add(long wholeMicros, long firstMicros) {
+      if (size == whole.length) {
+        whole = Arrays.copyOf(whole, size * 2);
+        first = Arrays.copyOf(first, size * 2);
       }
-      values[size++] = micros;
+      whole[size] = wholeMicros;
+      first[size++] = firstMicros;
     }
 
-    synchronized long[] latencies() {
-      return Arrays.copyOf(values, size);
+    synchronized Latencies latencies() {
+      return new Latencies(Arrays.copyOf(whole, size), Arrays.copyOf(first, size));
+    }
+  }
+
+  /** Discards the body, noting when its first bytes arrived. */
+  private static final class FirstBytesTimed implements HttpResponse.BodySubscriber<Void> {
+    private final HttpResponse.BodySubscriber<Void> discarding = HttpResponse.BodySubscribers.discarding();
+    private final AtomicLong firstBytes;
+
+    FirstBytesTimed(AtomicLong firstBytes) {
+      this.firstBytes = firstBytes;
+    }
+
+    @Override
+    public java.util.concurrent.CompletionStage<Void> getBody() {
+      return discarding.getBody();
+    }
+
+    @Override
+    public void onSubscribe(java.util.concurrent.Flow.Subscription subscription) {
+      discarding.onSubscribe(subscription);
+    }
+
+    @Override
+    public void onNext(List<java.nio.ByteBuffer> item) {
+      if (firstBytes.get() == 0 && item.stream().anyMatch(java.nio.ByteBuffer::hasRemaining)) {
+        firstBytes.compareAndSet(0, System.nanoTime());
+      }
+      discarding.onNext(item);
+    }
+
+    @Override
+    public void onError(Throwable throwable) {
+      discarding.onError(throwable);
+    }
+
+    @Override
+    public void onComplete() {
+      discarding.onComplete();
     }
   }
 
@@ -257,16 +311,22 @@ public final class GatewayOverhead {
     return server.toHandle().info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
   }
 
-  private static void report(int concurrency, long[] direct, long[] gateway, long serverCpuNanos, double secondsPerSide) {
+  private static void report(int concurrency, Latencies directLatencies, Latencies gatewayLatencies, long serverCpuNanos,
+      double secondsPerSide) {
+    long[] direct = directLatencies.whole();
+    long[] gateway = gatewayLatencies.whole();
     long d50 = percentile(direct, 50);
     long d99 = percentile(direct, 99);
     long g50 = percentile(gateway, 50);
     long g99 = percentile(gateway, 99);
+    long f50 = percentile(gatewayLatencies.first(), 50) - percentile(directLatencies.first(), 50);
+    long f99 = percentile(gatewayLatencies.first(), 99) - percentile(directLatencies.first(), 99);
     System.out.printf("concurrency=%d direct: n=%d (%.0f/s) p50=%.2fms p99=%.2fms | gateway: n=%d (%.0f/s) p50=%.2fms p99=%.2fms"
-            + " | overhead p50=%.2fms p99=%.2fms | confide cpu/request=%.2fms%n",
+            + " | overhead p50=%.2fms p99=%.2fms | first-bytes overhead p50=%.2fms p99=%.2fms | confide cpu/request=%.2fms%n",
         concurrency, direct.length, direct.length / secondsPerSide, d50 / 1000.0, d99 / 1000.0, gateway.length,
         gateway.length / secondsPerSide, g50 / 1000.0, g99 / 1000.0,
-        (g50 - d50) / 1000.0, (g99 - d99) / 1000.0, gateway.length == 0 ? 0 : serverCpuNanos / 1e6 / gateway.length);
+        (g50 - d50) / 1000.0, (g99 - d99) / 1000.0, f50 / 1000.0, f99 / 1000.0,
+        gateway.length == 0 ? 0 : serverCpuNanos / 1e6 / gateway.length);
   }
 
   private static long percentile(long[] values, int p) {
