@@ -171,23 +171,31 @@ public final class ChatService {
       // disclosure gate. A refused flow rolls the messages back, so nothing is stored or sent.
       admitted = jdbi.inTransaction(h -> {
         UUID conversationId;
-        List<ChatMessage> toStore;
         UUID parent;
         if (conversation == null) {
-          conversationId = conversations.create(h, caller.subject(), lastUserText(messages));
-          toStore = messages;
+          // The message ids are chosen first, so the conversation is created with its head in place.
+          List<UUID> ids = new ArrayList<>(messages.size());
+          for (int i = 0; i < messages.size(); i++) {
+            ids.add(UUID.randomUUID());
+          }
+          conversationId = conversations.create(h, caller.subject(), lastUserText(messages), ids.get(ids.size() - 1));
           parent = null;
+          for (int i = 0; i < messages.size(); i++) {
+            ChatMessage m = messages.get(i);
+            parent = conversations.insertMessage(h, ids.get(i), caller.subject(), conversationId, parent, m.role(), m.content(),
+                null, "complete");
+          }
         } else {
           Conversations.Row row = conversations.require(h, caller.subject(), conversation);
           conversationId = row.id();
           ChatMessage last = messages.get(messages.size() - 1);
-          toStore = "user".equals(last.role()) ? List.of(last) : List.of();
           parent = row.head();
+          if ("user".equals(last.role())) {
+            parent = conversations.insertMessage(h, caller.subject(), conversationId, parent, last.role(), last.content(), null,
+                "complete");
+          }
+          conversations.moveHead(h, conversationId, parent);
         }
-        for (ChatMessage m : toStore) {
-          parent = conversations.insertMessage(h, caller.subject(), conversationId, parent, m.role(), m.content(), null, "complete");
-        }
-        conversations.moveHead(h, conversationId, parent);
         ShieldMode mode = shieldPolicy.decide(h, caller.subject(), provider.description());
         // Last: the gate's log row for the day is shared by every call, so it stays locked only until the commit.
         disclosures.beforeCall(h, caller.subject(), provider.description());

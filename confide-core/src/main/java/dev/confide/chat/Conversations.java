@@ -40,6 +40,14 @@ public final class Conversations {
   record Row(UUID id, UUID subject, UUID head, Instant createdAt, Instant lastActivityAt, byte[] title) {}
 
   UUID create(Handle h, UUID subject, String firstText) {
+    return create(h, subject, firstText, null);
+  }
+
+  /**
+   * A new conversation whose branch already ends at {@code head}, a message the caller inserts in
+   * the same transaction: one statement fewer than creating it empty and moving its head.
+   */
+  UUID create(Handle h, UUID subject, String firstText, UUID head) {
     UUID id = UUID.randomUUID();
     Instant now = clock.instant();
     String title = firstText.strip().replaceAll("\\s+", " ");
@@ -47,9 +55,9 @@ public final class Conversations {
       title = title.substring(0, title.offsetByCodePoints(0, TITLE_LENGTH - 1)) + "…";
     }
     h.createUpdate("""
-            INSERT INTO conversations (id, subject_id, title_sealed, created_at, last_activity_at)
-            VALUES (:id, :subject, :title, :now, :now)""")
-        .bind("id", id).bind("subject", subject)
+            INSERT INTO conversations (id, subject_id, title_sealed, head_message_id, created_at, last_activity_at)
+            VALUES (:id, :subject, :title, :head, :now, :now)""")
+        .bind("id", id).bind("subject", subject).bind("head", head)
         .bind("title", sealer(subject).sealString(FieldRef.of("conversations", "title", id), title.isEmpty() ? "New chat" : title))
         .bind("now", now).execute();
     return id;
@@ -73,7 +81,12 @@ public final class Conversations {
   /** Stores a message sealed; it does not move the head. */
   UUID insertMessage(Handle h, UUID subject, UUID conversation, UUID parent, String role, String content, String model,
       String status) {
-    UUID id = UUID.randomUUID();
+    return insertMessage(h, UUID.randomUUID(), subject, conversation, parent, role, content, model, status);
+  }
+
+  /** As above, under an id chosen beforehand (to be named as a new conversation's head). */
+  UUID insertMessage(Handle h, UUID id, UUID subject, UUID conversation, UUID parent, String role, String content,
+      String model, String status) {
     h.createUpdate("""
             INSERT INTO messages (id, subject_id, conversation_id, parent_id, role, content_sealed, model, status, created_at)
             VALUES (:id, :subject, :conversation, :parent, :role, :content, :model, :status, :now)""")
