@@ -60,12 +60,6 @@ public final class AccessReport {
       .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
   private static final CsvMapper CSV = new CsvMapper();
   private static final TypeReference<LinkedHashMap<String, Object>> ROW = new TypeReference<>() {};
-  /**
-   * Deflate's fastest level: at the default level compression was three quarters of the export's
-   * CPU; level 1 is about four times quicker for ~16% more bytes, and the archive, sealed, is stored
-   * for a week and downloaded, so storing it uncompressed (2.7x the size) is not worth the rest.
-   */
-  static final int ZIP_LEVEL = Deflater.BEST_SPEED;
   private static final int CONVERSATION_PAGE = 100;
   private static final int USAGE_PAGE = 500;
   static final String DECISION_DATA_NOTE = "When you chose between two compared answers with data collection on, the conversation up to"
@@ -87,11 +81,19 @@ public final class AccessReport {
   private final SubjectRegions regions;
   private final LegalDisclosures legalDisclosures;
   private final Path scratchDir;
+  private final int deflateLevel;
 
-  /** @param scratchDir where the CSV rows of the large parts wait, sealed, while an archive is written */
+  /**
+   * @param scratchDir where the CSV rows of the large parts wait, sealed, while an archive is written
+   * @param deflateLevel the zip's deflate level, {@link Deflater#NO_COMPRESSION} to {@link Deflater#BEST_COMPRESSION}:
+   *     compression is most of an archive's CPU time (docs/benchmarks.md, "Export throughput")
+   */
   public AccessReport(Jdbi jdbi, Accounts accounts, SubjectSettings settings, ProviderConsents consents,
       Conversations conversations, AccessLog accessLog, SupportTickets tickets, SubjectRegions regions,
-      LegalDisclosures legalDisclosures, Path scratchDir) {
+      LegalDisclosures legalDisclosures, Path scratchDir, int deflateLevel) {
+    if (deflateLevel < Deflater.NO_COMPRESSION || deflateLevel > Deflater.BEST_COMPRESSION) {
+      throw new IllegalArgumentException("deflate level must be from 0 to 9, not " + deflateLevel);
+    }
     this.jdbi = jdbi;
     this.accounts = accounts;
     this.settings = settings;
@@ -102,6 +104,13 @@ public final class AccessReport {
     this.regions = regions;
     this.legalDisclosures = legalDisclosures;
     this.scratchDir = scratchDir;
+    this.deflateLevel = deflateLevel;
+  }
+
+  /** The same report compressed at another level (to compare levels on the same data). */
+  public AccessReport withDeflateLevel(int level) {
+    return new AccessReport(jdbi, accounts, settings, consents, conversations, accessLog, tickets, regions, legalDisclosures,
+        scratchDir, level);
   }
 
   /** Writes the subject's archive, a zip, to {@code out}, which is left open. */
@@ -124,7 +133,7 @@ public final class AccessReport {
     small.put("legalDisclosures", legalDisclosures.forSubject(subject));
 
     ZipOutputStream zip = new ZipOutputStream(new KeepOpen(out), StandardCharsets.UTF_8);
-    zip.setLevel(ZIP_LEVEL);
+    zip.setLevel(deflateLevel);
     for (var part : small.entrySet()) {
       zip.putNextEntry(new ZipEntry(csvName(part.getKey())));
       writeCsv(new KeepOpen(zip), part.getValue());
