@@ -42,7 +42,9 @@ import org.jdbi.v3.core.Jdbi;
  * under a legal hold still in force (P16).
  *
  * <p>The archive is streamed: JSON through a {@link JsonGenerator} and CSV through a CSV writer,
- * straight into the zip entries, each message read, opened and written once per format. The parts
+ * straight into the zip entries, each message read, opened and written once per format; the
+ * messages are read and opened on a second thread ({@link ConversationReader}) while the calling
+ * thread writes. The parts
  * that grow with the subject (conversations, messages, usage) are read a page at a time, by key;
  * their CSV rows wait in {@link SpillBuffer}s (in memory up to {@link #CSV_IN_MEMORY} bytes each,
  * past that in a scratch file holding ciphertext only) until {@code report.json} is done, since a
@@ -54,7 +56,6 @@ public final class AccessReport {
   private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
       .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
   private static final TypeReference<LinkedHashMap<String, Object>> ROW = new TypeReference<>() {};
-  private static final int CONVERSATION_PAGE = 100;
   private static final int USAGE_PAGE = 500;
   /**
    * Bytes of one large part's CSV kept in memory while {@code report.json} is written; past this
@@ -188,12 +189,47 @@ public final class AccessReport {
    */
   private void writeConversations(UUID subject, JsonGenerator json, CsvWriter conversationRows, CsvWriter messageRows)
       throws IOException {
-    UUID after = null;
-    while (true) {
-      List<Conversations.Listed> page = conversations.listAfter(subject, after, CONVERSATION_PAGE);
-      for (Conversations.Listed c : page) {
-        var summary = c.summary();
-        String conversation = summary.id().toString();
+    try (ConversationReader reader = ConversationReader.start(conversations, subject)) {
+      Conversations.Listed open = null;
+      String conversation = null;
+      Map<UUID, UUID> parents = new HashMap<>();
+      while (true) {
+        ConversationReader.Item item = reader.next();
+        if (item instanceof ConversationReader.Messages messages) {
+          for (var version : messages.versions()) {
+            var m = version.message();
+            parents.put(m.id(), m.parentId());
+            String id = m.id().toString();
+            String parent = m.parentId() == null ? null : m.parentId().toString();
+            String created = m.createdAt().toString();
+            json.writeStartObject();
+            json.writeStringField("id", id);
+            json.writeStringField("parentId", parent);
+            json.writeStringField("role", m.role());
+            json.writeStringField("model", m.model());
+            json.writeStringField("status", m.status());
+            json.writeStringField("createdAt", created);
+            json.writeStringField("rating", version.rating());
+            json.writeStringField("content", m.content());
+            json.writeEndObject();
+            messageRows.cell(conversation).cell(id).cell(parent).cell(m.role()).cell(m.model()).cell(m.status()).cell(created)
+                .cell(version.rating()).cell(m.content()).endRow();
+          }
+          continue;
+        }
+        if (open != null) {
+          endConversation(json, open, parents);
+          parents.clear();
+        }
+        if (item instanceof ConversationReader.End end) {
+          if (end.failure() != null) {
+            throw end.failure();
+          }
+          return;
+        }
+        open = ((ConversationReader.Begin) item).conversation();
+        var summary = open.summary();
+        conversation = summary.id().toString();
         json.writeStartObject();
         json.writeStringField("id", conversation);
         json.writeStringField("title", summary.title());
@@ -201,40 +237,20 @@ public final class AccessReport {
         json.writeStringField("lastActivityAt", summary.lastActivityAt().toString());
         conversationRows.row(List.of(conversation, summary.title(), summary.createdAt().toString(),
             summary.lastActivityAt().toString()));
-        Map<UUID, UUID> parents = new HashMap<>();
         json.writeArrayFieldStart("allVersions");
-        conversations.<IOException>forEachVersion(subject, summary.id(), version -> {
-          var m = version.message();
-          parents.put(m.id(), m.parentId());
-          String id = m.id().toString();
-          String parent = m.parentId() == null ? null : m.parentId().toString();
-          String created = m.createdAt().toString();
-          json.writeStartObject();
-          json.writeStringField("id", id);
-          json.writeStringField("parentId", parent);
-          json.writeStringField("role", m.role());
-          json.writeStringField("model", m.model());
-          json.writeStringField("status", m.status());
-          json.writeStringField("createdAt", created);
-          json.writeStringField("rating", version.rating());
-          json.writeStringField("content", m.content());
-          json.writeEndObject();
-          messageRows.cell(conversation).cell(id).cell(parent).cell(m.role()).cell(m.model()).cell(m.status()).cell(created)
-              .cell(version.rating()).cell(m.content()).endRow();
-        });
-        json.writeEndArray();
-        json.writeArrayFieldStart("currentBranch");
-        for (UUID id : branch(c.head(), parents)) {
-          json.writeString(id.toString());
-        }
-        json.writeEndArray();
-        json.writeEndObject();
       }
-      if (page.size() < CONVERSATION_PAGE) {
-        return;
-      }
-      after = page.get(page.size() - 1).summary().id();
     }
+  }
+
+  /** Closes a conversation's versions and names its current branch. */
+  private static void endConversation(JsonGenerator json, Conversations.Listed c, Map<UUID, UUID> parents) throws IOException {
+    json.writeEndArray();
+    json.writeArrayFieldStart("currentBranch");
+    for (UUID id : branch(c.head(), parents)) {
+      json.writeString(id.toString());
+    }
+    json.writeEndArray();
+    json.writeEndObject();
   }
 
   /** The ids from the first turn to {@code head}, following parents. */
