@@ -44,13 +44,12 @@ import org.jdbi.v3.core.Jdbi;
  * <p>The archive is streamed: JSON through a {@link JsonGenerator} and CSV through a CSV writer,
  * straight into the zip entries, each message read, opened and written once per format; the
  * messages are read and opened on a second thread ({@link ConversationReader}) while the calling
- * thread writes. The parts
- * that grow with the subject (conversations, messages, usage) are read a page at a time, by key;
- * their CSV rows wait in {@link SpillBuffer}s (in memory up to {@link #CSV_IN_MEMORY} bytes each,
- * past that in a scratch file holding ciphertext only) until {@code report.json} is done, since a
- * zip holds one entry after another. Memory therefore stays bounded whatever the subject's
- * size: what is kept per conversation is only each message's id and parent, to name the current
- * branch.
+ * thread writes. The parts that grow with the subject (conversations, messages, usage) are read a
+ * page at a time, by key; their CSV rows wait in {@link SpillBuffer}s (in memory up to {@link
+ * #CSV_IN_MEMORY} bytes each, past that in a scratch file holding ciphertext only) until {@code
+ * report.json} is done, since a zip holds one entry after another. Memory therefore stays bounded
+ * whatever the subject's size: besides those buffers and the pages in flight, what is kept per
+ * conversation is only each message's id and parent, to name the current branch.
  */
 public final class AccessReport {
   private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
