@@ -3,14 +3,11 @@ package dev.confide.rights;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SequenceWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.dataformat.csv.CsvMapper;
-import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.confide.chat.Conversations;
 import dev.confide.consent.SubjectSettings;
-import dev.confide.crypto.ScratchFile;
+import dev.confide.crypto.SpillBuffer;
 import dev.confide.disclosure.LegalDisclosures;
 import dev.confide.disclosure.SubjectRegions;
 import dev.confide.identity.AccessLog;
@@ -20,10 +17,7 @@ import dev.confide.pii.ProviderConsents;
 import dev.confide.problem.Problem;
 import java.io.FilterOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Timestamp;
@@ -48,26 +42,28 @@ import org.jdbi.v3.core.Jdbi;
  * under a legal hold still in force (P16).
  *
  * <p>The archive is streamed: JSON through a {@link JsonGenerator} and CSV through a CSV writer,
- * straight into the zip entries, each message read, opened and written once per format. The parts
- * that grow with the subject (conversations, messages, usage) are read a page at a time, by key;
- * their CSV rows wait in {@link ScratchFile}s (ciphertext only) until {@code report.json} is done,
- * since a zip holds one entry after another. Memory therefore stays bounded whatever the subject's
- * size: what is kept per conversation is only each message's id and parent, to name the current
- * branch.
+ * straight into the zip entries, each message read, opened and written once per format; the
+ * messages are read and opened on a second thread ({@link ConversationReader}) while the calling
+ * thread writes. The parts that grow with the subject (conversations, messages, usage) are read a
+ * page at a time, by key; their CSV rows wait in {@link SpillBuffer}s (in memory up to {@link
+ * #CSV_IN_MEMORY} bytes each, past that in a scratch file holding ciphertext only) until {@code
+ * report.json} is done, since a zip holds one entry after another. Memory therefore stays bounded
+ * whatever the subject's size: besides those buffers and the pages in flight, what is kept per
+ * conversation is only each message's id and parent, to name the current branch.
  */
 public final class AccessReport {
   private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
       .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-  private static final CsvMapper CSV = new CsvMapper();
   private static final TypeReference<LinkedHashMap<String, Object>> ROW = new TypeReference<>() {};
-  /**
-   * Deflate's fastest level: at the default level compression was three quarters of the export's
-   * CPU; level 1 is about four times quicker for ~16% more bytes, and the archive, sealed, is stored
-   * for a week and downloaded, so storing it uncompressed (2.7x the size) is not worth the rest.
-   */
-  static final int ZIP_LEVEL = Deflater.BEST_SPEED;
-  private static final int CONVERSATION_PAGE = 100;
   private static final int USAGE_PAGE = 500;
+  /**
+   * Bytes of one large part's CSV kept in memory while {@code report.json} is written; past this
+   * they go to a sealed scratch file. Most subjects' parts fit (5,000 messages of 1,000 characters
+   * make 5.4 MB of messages.csv), and sparing them the file's two passes of encryption and its disk
+   * writes was a third of an archive's CPU time once compression was off (docs/benchmarks.md);
+   * three parts make at most 24 MiB per archive being written.
+   */
+  static final long CSV_IN_MEMORY = 8L << 20;
   static final String DECISION_DATA_NOTE = "When you chose between two compared answers with data collection on, the conversation up to"
       + " that choice was stored with personal data removed, the day only, the two models and your choice, and with no link"
       + " to you. Because nothing ties it to you, it cannot be found, exported or deleted as yours.";
@@ -87,11 +83,19 @@ public final class AccessReport {
   private final SubjectRegions regions;
   private final LegalDisclosures legalDisclosures;
   private final Path scratchDir;
+  private final int deflateLevel;
 
-  /** @param scratchDir where the CSV rows of the large parts wait, sealed, while an archive is written */
+  /**
+   * @param scratchDir where the CSV rows of the large parts wait, sealed, while an archive is written
+   * @param deflateLevel the zip's deflate level, {@link Deflater#NO_COMPRESSION} to {@link Deflater#BEST_COMPRESSION}:
+   *     compression is most of an archive's CPU time (docs/benchmarks.md, "Export throughput")
+   */
   public AccessReport(Jdbi jdbi, Accounts accounts, SubjectSettings settings, ProviderConsents consents,
       Conversations conversations, AccessLog accessLog, SupportTickets tickets, SubjectRegions regions,
-      LegalDisclosures legalDisclosures, Path scratchDir) {
+      LegalDisclosures legalDisclosures, Path scratchDir, int deflateLevel) {
+    if (deflateLevel < Deflater.NO_COMPRESSION || deflateLevel > Deflater.BEST_COMPRESSION) {
+      throw new IllegalArgumentException("deflate level must be from 0 to 9, not " + deflateLevel);
+    }
     this.jdbi = jdbi;
     this.accounts = accounts;
     this.settings = settings;
@@ -102,6 +106,13 @@ public final class AccessReport {
     this.regions = regions;
     this.legalDisclosures = legalDisclosures;
     this.scratchDir = scratchDir;
+    this.deflateLevel = deflateLevel;
+  }
+
+  /** The same report compressed at another level (to compare levels on the same data). */
+  public AccessReport withDeflateLevel(int level) {
+    return new AccessReport(jdbi, accounts, settings, consents, conversations, accessLog, tickets, regions, legalDisclosures,
+        scratchDir, level);
   }
 
   /** Writes the subject's archive, a zip, to {@code out}, which is left open. */
@@ -124,20 +135,20 @@ public final class AccessReport {
     small.put("legalDisclosures", legalDisclosures.forSubject(subject));
 
     ZipOutputStream zip = new ZipOutputStream(new KeepOpen(out), StandardCharsets.UTF_8);
-    zip.setLevel(ZIP_LEVEL);
+    zip.setLevel(deflateLevel);
     for (var part : small.entrySet()) {
       zip.putNextEntry(new ZipEntry(csvName(part.getKey())));
       writeCsv(new KeepOpen(zip), part.getValue());
       zip.closeEntry();
     }
-    try (ScratchFile conversationsCsv = ScratchFile.create(scratchDir);
-         ScratchFile messagesCsv = ScratchFile.create(scratchDir);
-         ScratchFile usageCsv = ScratchFile.create(scratchDir)) {
+    try (SpillBuffer conversationsCsv = SpillBuffer.create(scratchDir, CSV_IN_MEMORY);
+         SpillBuffer messagesCsv = SpillBuffer.create(scratchDir, CSV_IN_MEMORY);
+         SpillBuffer usageCsv = SpillBuffer.create(scratchDir, CSV_IN_MEMORY)) {
       zip.putNextEntry(new ZipEntry("report.json"));
       try (JsonGenerator json = JSON.getFactory().createGenerator(zip);
-           SequenceWriter conversationRows = csvRows(conversationsCsv.output(), CONVERSATION_COLUMNS);
-           SequenceWriter messageRows = csvRows(messagesCsv.output(), MESSAGE_COLUMNS);
-           SequenceWriter usageRows = csvRows(usageCsv.output(), USAGE_COLUMNS)) {
+           CsvWriter conversationRows = csvRows(conversationsCsv.output(), CONVERSATION_COLUMNS);
+           CsvWriter messageRows = csvRows(messagesCsv.output(), MESSAGE_COLUMNS);
+           CsvWriter usageRows = csvRows(usageCsv.output(), USAGE_COLUMNS)) {
         json.writeStartObject();
         json.writePOJOField("account", profile);
         json.writeStringField("dataRegion", regions.region(subject));
@@ -175,54 +186,70 @@ public final class AccessReport {
    * on the branch shown, from the first turn, by id (the messages themselves are in
    * {@code allVersions} once).
    */
-  private void writeConversations(UUID subject, JsonGenerator json, SequenceWriter conversationRows, SequenceWriter messageRows)
+  private void writeConversations(UUID subject, JsonGenerator json, CsvWriter conversationRows, CsvWriter messageRows)
       throws IOException {
-    UUID after = null;
-    while (true) {
-      List<Conversations.Listed> page = conversations.listAfter(subject, after, CONVERSATION_PAGE);
-      for (Conversations.Listed c : page) {
-        var summary = c.summary();
+    try (ConversationReader reader = ConversationReader.start(conversations, subject)) {
+      Conversations.Listed open = null;
+      String conversation = null;
+      Map<UUID, UUID> parents = new HashMap<>();
+      while (true) {
+        ConversationReader.Item item = reader.next();
+        if (item instanceof ConversationReader.Messages messages) {
+          for (var version : messages.versions()) {
+            var m = version.message();
+            parents.put(m.id(), m.parentId());
+            String id = m.id().toString();
+            String parent = m.parentId() == null ? null : m.parentId().toString();
+            String created = m.createdAt().toString();
+            json.writeStartObject();
+            json.writeStringField("id", id);
+            json.writeStringField("parentId", parent);
+            json.writeStringField("role", m.role());
+            json.writeStringField("model", m.model());
+            json.writeStringField("status", m.status());
+            json.writeStringField("createdAt", created);
+            json.writeStringField("rating", version.rating());
+            json.writeStringField("content", m.content());
+            json.writeEndObject();
+            messageRows.cell(conversation).cell(id).cell(parent).cell(m.role()).cell(m.model()).cell(m.status()).cell(created)
+                .cell(version.rating()).cell(m.content()).endRow();
+          }
+          continue;
+        }
+        if (open != null) {
+          endConversation(json, open, parents);
+          parents.clear();
+        }
+        if (item instanceof ConversationReader.End end) {
+          if (end.failure() != null) {
+            throw end.failure();
+          }
+          return;
+        }
+        open = ((ConversationReader.Begin) item).conversation();
+        var summary = open.summary();
+        conversation = summary.id().toString();
         json.writeStartObject();
-        json.writeStringField("id", summary.id().toString());
+        json.writeStringField("id", conversation);
         json.writeStringField("title", summary.title());
         json.writeStringField("createdAt", summary.createdAt().toString());
         json.writeStringField("lastActivityAt", summary.lastActivityAt().toString());
-        conversationRows.write(List.of(summary.id().toString(), summary.title(), summary.createdAt().toString(),
+        conversationRows.row(List.of(conversation, summary.title(), summary.createdAt().toString(),
             summary.lastActivityAt().toString()));
-        Map<UUID, UUID> parents = new HashMap<>();
         json.writeArrayFieldStart("allVersions");
-        conversations.<IOException>forEachVersion(subject, summary.id(), version -> {
-          var m = version.message();
-          parents.put(m.id(), m.parentId());
-          String id = m.id().toString();
-          String parent = m.parentId() == null ? null : m.parentId().toString();
-          String created = m.createdAt().toString();
-          json.writeStartObject();
-          json.writeStringField("id", id);
-          json.writeStringField("parentId", parent);
-          json.writeStringField("role", m.role());
-          json.writeStringField("model", m.model());
-          json.writeStringField("status", m.status());
-          json.writeStringField("createdAt", created);
-          json.writeStringField("rating", version.rating());
-          json.writeStringField("content", m.content());
-          json.writeEndObject();
-          messageRows.write(cells(summary.id().toString(), id, parent, m.role(), m.model(), m.status(), created, version.rating(),
-              m.content()));
-        });
-        json.writeEndArray();
-        json.writeArrayFieldStart("currentBranch");
-        for (UUID id : branch(c.head(), parents)) {
-          json.writeString(id.toString());
-        }
-        json.writeEndArray();
-        json.writeEndObject();
       }
-      if (page.size() < CONVERSATION_PAGE) {
-        return;
-      }
-      after = page.get(page.size() - 1).summary().id();
     }
+  }
+
+  /** Closes a conversation's versions and names its current branch. */
+  private static void endConversation(JsonGenerator json, Conversations.Listed c, Map<UUID, UUID> parents) throws IOException {
+    json.writeEndArray();
+    json.writeArrayFieldStart("currentBranch");
+    for (UUID id : branch(c.head(), parents)) {
+      json.writeString(id.toString());
+    }
+    json.writeEndArray();
+    json.writeEndObject();
   }
 
   /** The ids from the first turn to {@code head}, following parents. */
@@ -236,7 +263,7 @@ public final class AccessReport {
   }
 
   /** Usage records, one per model request (the part that grows fastest), read in pages by key. */
-  private void writeUsage(UUID subject, JsonGenerator json, SequenceWriter usageRows) throws IOException {
+  private void writeUsage(UUID subject, JsonGenerator json, CsvWriter usageRows) throws IOException {
     Instant afterAt = Instant.EPOCH;
     UUID afterId = new UUID(0, 0);
     while (true) {
@@ -255,7 +282,7 @@ public final class AccessReport {
           cells.add(cell(value));
         }
         json.writeEndObject();
-        usageRows.write(cells);
+        usageRows.row(cells);
       }
       if (page.size() < USAGE_PAGE) {
         return;
@@ -279,37 +306,26 @@ public final class AccessReport {
   /** Writes items (records or maps) as CSV: a header from the first item's fields, then one row each. */
   private static void writeCsv(OutputStream entry, List<?> items) throws IOException {
     List<Map<String, Object>> rows = items.stream().<Map<String, Object>>map(item -> JSON.convertValue(item, ROW)).toList();
-    try (SequenceWriter out = csvRows(entry, rows.isEmpty() ? List.of() : List.copyOf(rows.get(0).keySet()))) {
+    try (CsvWriter out = csvRows(entry, rows.isEmpty() ? List.of() : List.copyOf(rows.get(0).keySet()))) {
       for (Map<String, Object> row : rows) {
-        out.write(row.values().stream().map(AccessReport::cell).toList());
+        out.row(row.values().stream().map(AccessReport::cell).toList());
       }
     }
   }
 
-  private static void copyEntry(ZipOutputStream zip, String name, ScratchFile rows) throws IOException {
+  private static void copyEntry(ZipOutputStream zip, String name, SpillBuffer rows) throws IOException {
     zip.putNextEntry(new ZipEntry(name));
-    try (InputStream in = rows.input()) {
-      in.transferTo(zip);
-    }
+    rows.transferTo(zip);
     zip.closeEntry();
   }
 
   /** A CSV writer into {@code out}, closed with it, starting with the header row. */
-  private static SequenceWriter csvRows(OutputStream out, List<String> header) throws IOException {
-    Writer text = new OutputStreamWriter(out, StandardCharsets.UTF_8);
-    SequenceWriter rows = CSV.writer(CsvSchema.emptySchema()).writeValues(text);
+  private static CsvWriter csvRows(OutputStream out, List<String> header) throws IOException {
+    CsvWriter rows = new CsvWriter(out);
     if (!header.isEmpty()) {
-      rows.write(header);
+      rows.row(header);
     }
     return rows;
-  }
-
-  private static List<String> cells(Object... values) {
-    List<String> cells = new ArrayList<>(values.length);
-    for (Object v : values) {
-      cells.add(cell(v));
-    }
-    return cells;
   }
 
   /** One CSV cell: nested lists and maps as JSON text, nothing as empty. */

@@ -258,7 +258,7 @@ public final class Confide implements AutoCloseable {
       // tmpfs that would hold them in memory.
       Path scratch = dataDir.resolve("scratch");
       this.accessReport = new AccessReport(jdbi, accounts, settings, providerConsents.consents(), conversations, accessLog,
-          tickets, regions, legalDisclosures, scratch);
+          tickets, regions, legalDisclosures, scratch, config.accessArchive().deflateLevel());
       this.privacyRequests = new PrivacyRequests(jdbi, settings, accessReport, erasure, subjectKeys, keys.receiptSigner(),
           deadlines(policy), scratch, clock);
       this.retention = new RetentionSweeps(jdbi, settingsDefaults, new RetentionSweeps.Periods(

@@ -25,7 +25,8 @@ public record ConfideConfig(
     Mail mail,
     String policy,
     String defaultDataRegion,
-    Analytics analytics) {
+    Analytics analytics,
+    AccessArchive accessArchive) {
 
   /**
    * Outgoing mail. With no SMTP host, mail is written as .eml files under {@code outboxDir}
@@ -70,6 +71,12 @@ public record ConfideConfig(
    * ever spend, the ε of one release, and how many ratings of one subject count at most.
    */
   public record Analytics(String thumbsEpsilonBudget, String thumbsEpsilonPerRelease, int thumbsMaxPerSubject) {}
+
+  /**
+   * The access/export archive (P27): the zip's deflate level, 0 (stored, fastest, largest) to 9.
+   * The archive is sealed and kept for a week, then downloaded once or twice.
+   */
+  public record AccessArchive(int deflateLevel) {}
 
   /** The PII shield: detection that takes longer than this refuses the request (fail closed). */
   public record Pii(int shieldTimeoutMs) {}
@@ -117,7 +124,7 @@ public record ConfideConfig(
   /** The same configuration listening on another port. */
   public ConfideConfig withPort(int port) {
     return new ConfideConfig(dataDir, new Server(server.host(), port, server.maxBodyBytes(), server.secureCookies(), server.tls()),
-        database, keys, sessions, passwords, loginLimits, ageGate, providers, builtinModels, rateLimits, redis, comparisons, gateway, pii, training, retention, staff, mail, policy, defaultDataRegion, analytics);
+        database, keys, sessions, passwords, loginLimits, ageGate, providers, builtinModels, rateLimits, redis, comparisons, gateway, pii, training, retention, staff, mail, policy, defaultDataRegion, analytics, accessArchive);
   }
 
   public java.nio.file.Path dataPath() {

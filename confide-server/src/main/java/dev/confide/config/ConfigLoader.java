@@ -356,6 +356,8 @@ public final class ConfigLoader {
         "retention.pauseRatio: must be between 0 and 100");
     require(problems, c.retention().maxRowsPerSecond() >= 0, "retention.maxRowsPerSecond: must be at least 0 (0: no cap)");
     require(problems, c.retention().runEveryMinutes() >= 1, "retention.runEveryMinutes: must be at least 1");
+    require(problems, c.accessArchive().deflateLevel() >= 0 && c.accessArchive().deflateLevel() <= 9,
+        "accessArchive.deflateLevel: must be between 0 and 9");
     require(problems, c.pii().shieldTimeoutMs() >= 10 && c.pii().shieldTimeoutMs() <= 60_000,
         "pii.shieldTimeoutMs: must be between 10 and 60000");
     return problems;

@@ -32,15 +32,23 @@ import org.jdbi.v3.core.Handle;
  *       sealed and stored in chunks, receipt signed — then downloaded and opened.
  * </ul>
  *
- * <p>Each round runs all four, in an order that reverses every round.
+ * <p>Each round runs all four, in an order that reverses every round. {@code deflateLevels} (comma
+ * separated, default {@code 1}) sets the engine's {@code accessArchive.deflateLevel} to the first;
+ * each further level adds an archive variant at that level, reported beside the first.
  *
- * <pre>java -cp confide-bench/target/confide-bench.jar dev.confide.bench.privacy.ExportThroughput h2|postgresql [conversations] [messagesPerConversation] [messageChars] [rounds]</pre>
+ * <pre>java -cp confide-bench/target/confide-bench.jar dev.confide.bench.privacy.ExportThroughput h2|postgresql [conversations] [messagesPerConversation] [messageChars] [rounds] [deflateLevels]</pre>
  */
 public final class ExportThroughput {
   private static final int WARM_UP_ROUNDS = 3;
   private static final double MB = 1_000_000;
   /** Thread CPU time is reported beside wall time: on a shared machine it is the steadier of the two. */
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+  /**
+   * The archive reads its messages on a second thread, whose CPU time the thread figure leaves out;
+   * the process's CPU time counts it (and whatever else the JVM did meanwhile: GC, JIT).
+   */
+  private static final com.sun.management.OperatingSystemMXBean PROCESS =
+      (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
   private ExportThroughput() {}
 
@@ -53,9 +61,11 @@ public final class ExportThroughput {
     int perConversation = args.length > 2 ? Integer.parseInt(args[2]) : 50;
     int chars = args.length > 3 ? Integer.parseInt(args[3]) : 1000;
     int rounds = args.length > 4 ? Integer.parseInt(args[4]) : 7;
-    try (BenchEngine engine = BenchEngine.open(backend, 10)) {
-      System.out.printf(Locale.ROOT, "export backend=%s conversations=%d messagesPerConversation=%d messageChars=%d rounds=%d cores=%d%n",
-          backend, conversations, perConversation, chars, rounds, Runtime.getRuntime().availableProcessors());
+    List<Integer> levels = java.util.Arrays.stream((args.length > 5 ? args[5] : "1").split(",")).map(Integer::parseInt).toList();
+    try (BenchEngine engine = BenchEngine.open(backend, 10, "accessArchive: {deflateLevel: " + levels.get(0) + "}\n")) {
+      System.out.printf(Locale.ROOT, "export backend=%s conversations=%d messagesPerConversation=%d messageChars=%d rounds=%d"
+          + " deflateLevels=%s cores=%d%n", backend, conversations, perConversation, chars, rounds, levels,
+          Runtime.getRuntime().availableProcessors());
       UUID subject = engine.newSubject();
       for (int i = 0; i < conversations; i++) {
         engine.conversation(subject, perConversation, chars);
@@ -65,11 +75,13 @@ public final class ExportThroughput {
       Sealer sealer = engine.confide.subjectKeys.sealer(subject);
       List<SealedField> fields = engine.confide.database.jdbi().withHandle(h -> sealedFields(h, subject));
       long plaintextBytes = rawDecrypt(sealer, fields);
-      long archiveBytes = archive(report, subject);
-      System.out.printf(Locale.ROOT, "%d sealed fields, %.2f MB of plaintext; archive %.2f MB%n",
-          fields.size(), plaintextBytes / MB, archiveBytes / MB);
+      System.out.printf(Locale.ROOT, "%d sealed fields, %.2f MB of plaintext%n", fields.size(), plaintextBytes / MB);
+      for (int level : levels) {
+        System.out.printf(Locale.ROOT, "archive at deflate level %d: %.2f MB%n", level,
+            archive(report.withDeflateLevel(level), subject) / MB);
+      }
 
-      List<Variant> variants = List.of(
+      List<Variant> variants = new ArrayList<>(List.of(
           new Variant("archive", () -> archive(report, subject)),
           new Variant("raw decrypt", () -> rawDecrypt(sealer, fields)),
           new Variant("read + decrypt", () -> engine.confide.database.jdbi().withHandle(h -> rawDecrypt(sealer, sealedFields(h, subject)))),
@@ -80,7 +92,11 @@ public final class ExportThroughput {
             } catch (IOException e) {
               throw new UncheckedIOException(e);
             }
-          }));
+          })));
+      for (int level : levels.subList(1, levels.size())) {
+        AccessReport atLevel = report.withDeflateLevel(level);
+        variants.add(new Variant("archive level " + level, () -> archive(atLevel, subject)));
+      }
       for (int i = 0; i < WARM_UP_ROUNDS; i++) {
         variants.forEach(v -> v.work.getAsLong());
       }
@@ -88,6 +104,13 @@ public final class ExportThroughput {
       Samples cpuRatios = new Samples();
       Samples readRatios = new Samples();
       Samples readCpuRatios = new Samples();
+      Samples processRatios = new Samples();
+      List<Samples> levelRatios = new ArrayList<>();
+      List<Samples> levelCpuRatios = new ArrayList<>();
+      for (int i = 4; i < variants.size(); i++) {
+        levelRatios.add(new Samples());
+        levelCpuRatios.add(new Samples());
+      }
       for (int r = 0; r < rounds; r++) {
         List<Variant> order = new ArrayList<>(variants);
         if (r % 2 == 1) {
@@ -98,19 +121,31 @@ public final class ExportThroughput {
         cpuRatios.add(variants.get(1).lastCpu / variants.get(0).lastCpu);
         readRatios.add(variants.get(2).last / variants.get(0).last);
         readCpuRatios.add(variants.get(2).lastCpu / variants.get(0).lastCpu);
+        processRatios.add(variants.get(1).lastProcess / variants.get(0).lastProcess);
+        for (int i = 4; i < variants.size(); i++) {
+          levelRatios.get(i - 4).add(variants.get(1).last / variants.get(i).last);
+          levelCpuRatios.get(i - 4).add(variants.get(1).lastCpu / variants.get(i).lastCpu);
+        }
         System.out.printf(Locale.ROOT, "round %d: archive %.1f MB/s, raw decrypt %.1f MB/s, read + decrypt %.1f MB/s, export request %.1f MB/s%n",
             r + 1, plaintextBytes / MB / (variants.get(0).last / 1e9), plaintextBytes / MB / (variants.get(1).last / 1e9),
             plaintextBytes / MB / (variants.get(2).last / 1e9), plaintextBytes / MB / (variants.get(3).last / 1e9));
       }
       for (Variant v : variants) {
-        System.out.printf(Locale.ROOT, "%s: ms median (min–max) = %s, MB/s at the median %.1f; thread CPU ms = %s, MB per CPU second %.1f%n",
+        System.out.printf(Locale.ROOT, "%s: ms median (min–max) = %s, MB/s at the median %.1f; thread CPU ms = %s, MB per CPU second %.1f;"
+            + " process CPU ms = %s%n",
             v.name, v.times.spread(1e6, "%.1f"), plaintextBytes / MB / (v.times.median() / 1e9), v.cpuTimes.spread(1e6, "%.1f"),
-            plaintextBytes / MB / (v.cpuTimes.median() / 1e9));
+            plaintextBytes / MB / (v.cpuTimes.median() / 1e9), v.processTimes.spread(1e6, "%.1f"));
       }
       System.out.printf(Locale.ROOT, "archive/raw decrypt throughput, per round: median (min–max) = %s; on thread CPU time %s%n",
           ratios.spread(1, "%.4f"), cpuRatios.spread(1, "%.4f"));
+      System.out.printf(Locale.ROOT, "archive/raw decrypt on process CPU time, per round: median (min–max) = %s%n",
+          processRatios.spread(1, "%.4f"));
       System.out.printf(Locale.ROOT, "archive/read + decrypt throughput, per round: median (min–max) = %s; on thread CPU time %s%n",
           readRatios.spread(1, "%.4f"), readCpuRatios.spread(1, "%.4f"));
+      for (int i = 4; i < variants.size(); i++) {
+        System.out.printf(Locale.ROOT, "%s/raw decrypt throughput, per round: median (min–max) = %s; on thread CPU time %s%n",
+            variants.get(i).name, levelRatios.get(i - 4).spread(1, "%.4f"), levelCpuRatios.get(i - 4).spread(1, "%.4f"));
+      }
     }
   }
 
@@ -120,8 +155,10 @@ public final class ExportThroughput {
     final LongSupplier work;
     final Samples times = new Samples();
     final Samples cpuTimes = new Samples();
+    final Samples processTimes = new Samples();
     double last;
     double lastCpu;
+    double lastProcess;
     long sink;
 
     Variant(String name, LongSupplier work) {
@@ -130,13 +167,16 @@ public final class ExportThroughput {
     }
 
     void timeOnce() {
+      long processStart = PROCESS.getProcessCpuTime();
       long cpuStart = THREADS.getCurrentThreadCpuTime();
       long start = System.nanoTime();
       sink += work.getAsLong();
       last = System.nanoTime() - start;
       lastCpu = THREADS.getCurrentThreadCpuTime() - cpuStart;
+      lastProcess = PROCESS.getProcessCpuTime() - processStart;
       times.add(last);
       cpuTimes.add(lastCpu);
+      processTimes.add(lastProcess);
     }
   }
 
