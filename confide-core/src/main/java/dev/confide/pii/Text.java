@@ -235,10 +235,10 @@ final class Text {
     for (int t = 0; t < count; t++) {
       if (kd[t] == WORD) {
         if (lexicon != null && (sh[t] & NON_ASCII) == 0) {
-          int entry = lexicon.find(a, st[t], en[t]);
+          long entry = lexicon.lookup(a, st[t], en[t]);
           if (entry >= 0) {
-            lower[t] = lexicon.entryWord(entry);
-            lex[t] = lexicon.entryFlags(entry);
+            lower[t] = lexicon.entryWord((int) (entry >>> 32));
+            lex[t] = (int) entry;
             continue;
           }
         }
