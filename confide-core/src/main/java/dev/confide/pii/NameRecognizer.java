@@ -79,6 +79,8 @@ final class NameRecognizer implements Recognizer {
     final boolean caseless;
     /** Char offset where the last confident person name ended (for "A and B"). */
     int lastPersonEnd = -1;
+    /** Scratch for stems looked up by {@link #inflectedCommon(int)}. */
+    char[] stem;
 
     Scan(Text t, Candidates out) {
       this.t = t;
@@ -537,7 +539,7 @@ final class NameRecognizer implements Recognizer {
         }
         if ((f & (Lexicon.NAME | Lexicon.PLACE | Lexicon.COMMON | Lexicon.NRP | Lexicon.ORG_WORD | Lexicon.ORG_SUFFIX
             | Lexicon.JOB | Lexicon.MONTH | Lexicon.WEEKDAY | Lexicon.HONORIFIC | Lexicon.STREET_TYPE)) == 0
-            && inflectedCommon(t.lower[k])) {
+            && inflectedCommon(k)) {
           common++;
         } else if ((f & (Lexicon.NAME | Lexicon.PLACE | Lexicon.COMMON | Lexicon.NRP | Lexicon.ORG_WORD | Lexicon.ORG_SUFFIX
             | Lexicon.JOB | Lexicon.MONTH | Lexicon.WEEKDAY | Lexicon.HONORIFIC | Lexicon.STREET_TYPE)) == 0) {
@@ -706,6 +708,54 @@ final class NameRecognizer implements Recognizer {
       }
     }
 
+    /** Whether word token {@code k} is an inflected form of a common word ("musicians", "singing"). */
+    boolean inflectedCommon(int k) {
+      if ((t.shape[k] & Text.NON_ASCII) != 0) {
+        return inflectedCommon(t.lower[k]);
+      }
+      // ASCII: the stems are looked up in the text's own chars (the look-up lower-cases them), so no
+      // string is built; a stem with a letter added goes through a small buffer
+      int from = t.start[k];
+      int n = t.length(k);
+      if (n < 5) {
+        return false;
+      }
+      String w = t.lower[k];
+      if (w.endsWith("ies")) {
+        return commonWithEnding(from, n - 3, 'y');
+      } else if (w.endsWith("es")) {
+        return commonStem(from, n - 1) || commonStem(from, n - 2);
+      } else if (w.endsWith("s") && !w.endsWith("ss")) {
+        return commonStem(from, n - 1);
+      } else if (w.endsWith("ed")) {
+        return commonStem(from, n - 1) || commonStem(from, n - 2);
+      } else if (w.endsWith("ing")) {
+        return commonStem(from, n - 3) || commonWithEnding(from, n - 3, 'e');
+      } else if (w.endsWith("ly")) {
+        return commonStem(from, n - 2);
+      }
+      return false;
+    }
+
+    /** The first {@code len} chars of the word at {@code from} are a common word and no name. */
+    private boolean commonStem(int from, int len) {
+      return commonFlags(t.lexicon.asciiFlags(t.chars, from, from + len));
+    }
+
+    /** As {@link #commonStem} with {@code last} appended. */
+    private boolean commonWithEnding(int from, int len, char last) {
+      if (stem == null || stem.length < len + 1) {
+        stem = new char[Math.max(16, len + 1)];
+      }
+      System.arraycopy(t.chars, from, stem, 0, len);
+      stem[len] = last;
+      return commonFlags(t.lexicon.asciiFlags(stem, 0, len + 1));
+    }
+
+    private static boolean commonFlags(int f) {
+      return (f & Lexicon.COMMON) != 0 && (f & Lexicon.NAME) == 0;
+    }
+
     /** An inflected form of a common word: "musicians", "hobbits", "remembered", "singing". */
     boolean inflectedCommon(String w) {
       int n = w.length();
@@ -729,8 +779,7 @@ final class NameRecognizer implements Recognizer {
         return false;
       }
       for (String stem : stems) {
-        int f = t.lexicon.flags(stem, Lexicon.isAscii(stem));
-        if ((f & Lexicon.COMMON) != 0 && (f & Lexicon.NAME) == 0) {
+        if (commonFlags(t.lexicon.flags(stem, Lexicon.isAscii(stem)))) {
           return true;
         }
       }
