@@ -232,10 +232,19 @@ final class Text {
     this.line = ln;
     this.lower = new String[count];
     this.lex = new int[count];
+    // The look-ups first, all of them, then their words: each look-up is independent of the others, so
+    // the CPU overlaps their cache misses instead of waiting on each (and then on its word) in turn.
+    long[] found = null;
+    if (lexicon != null) {
+      found = new long[count];
+      for (int t = 0; t < count; t++) {
+        found[t] = kd[t] == WORD && (sh[t] & NON_ASCII) == 0 ? lexicon.lookup(a, st[t], en[t]) : -1;
+      }
+    }
     for (int t = 0; t < count; t++) {
       if (kd[t] == WORD) {
-        if (lexicon != null && (sh[t] & NON_ASCII) == 0) {
-          long entry = lexicon.lookup(a, st[t], en[t]);
+        if (found != null) {
+          long entry = found[t];
           if (entry >= 0) {
             lower[t] = lexicon.entryWord((int) (entry >>> 32));
             lex[t] = (int) entry;
