@@ -187,7 +187,9 @@ final class Lexicon {
         offsets[i] = at;
         at += w.length();
         flagsOf[i] = words.get(w);
-        keys[i] = i < hotCount ? new String(w.toCharArray()) : w; // fresh copies, allocated side by side
+        // Fresh copies in entry order: each string's object and its bytes are allocated side by side (one
+        // cache miss, not two, when a recognizer compares a scanned word), and the hot words lie together.
+        keys[i] = new String(w.toCharArray());
         insert(slots, mask, hash(w), i);
         i++;
       }
