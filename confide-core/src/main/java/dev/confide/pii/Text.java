@@ -395,7 +395,9 @@ final class Text {
   }
 
   boolean lowerIs(int t, String w) {
-    return t >= 0 && t < n && w.equals(lower[t]);
+    // An ASCII token's lower-case form is as long as the token: comparing lengths first settles most
+    // calls from the token arrays alone, without reading the word's string from memory.
+    return t >= 0 && t < n && ((shape[t] & NON_ASCII) != 0 || end[t] - start[t] == w.length()) && w.equals(lower[t]);
   }
 
   int length(int t) {
