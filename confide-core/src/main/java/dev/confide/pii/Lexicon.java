@@ -70,13 +70,22 @@ final class Lexicon {
    * through {@link #flags(String, boolean)}). No allocation.
    */
   int asciiFlags(char[] chars, int from, int to) {
-    int e = table.find(chars, from, to);
-    return e < 0 ? 0 : table.flagsOf[e];
+    long v = table.lookup(chars, from, to);
+    return v < 0 ? 0 : (int) v;
   }
 
   /** The entry of the ASCII word in {@code chars[from, to)} lower-cased, or -1. */
   int find(char[] chars, int from, int to) {
-    return table.find(chars, from, to);
+    long v = table.lookup(chars, from, to);
+    return v < 0 ? -1 : (int) (v >>> 32);
+  }
+
+  /**
+   * The ASCII word in {@code chars[from, to)} lower-cased: its entry in the high 32 bits and its flags in
+   * the low 32 bits, or -1 when unknown. One probe gives both, so scanning does not touch the flags array.
+   */
+  long lookup(char[] chars, int from, int to) {
+    return table.lookup(chars, from, to);
   }
 
   /** An entry's flags. */
@@ -115,15 +124,23 @@ final class Lexicon {
   }
 
   /**
-   * An open-addressing table from lower-cased words to flags, laid out for few cache misses: each slot is
-   * one int holding the entry number and the high bits of its hash, the keys' chars sit in one pool, and a
-   * small first-level table of the most frequent words stays in the CPU cache.
+   * An open-addressing table from lower-cased words to flags, laid out for few cache misses. Words of up to
+   * {@link #PACKED_LETTERS} letters a-z (nearly every word scanned) are packed into one long, five bits a
+   * letter, and sit next to their entry number and flags in one {@code long[]}: a look-up is a multiply and
+   * usually one cache line, with no chars compared. A small first table of the most frequent words stays in
+   * the CPU cache. Other words (longer, or with other chars) go through a table of int slots (entry number
+   * and the hash's high bits) whose keys' chars sit in one pool.
    */
   static final class WordTable {
+    /** Letters a packed key holds: 12 × 5 bits. */
+    static final int PACKED_LETTERS = 12;
     private final int[] slots;
     private final int mask;
-    private final int[] hotSlots;
-    private final int hotMask;
+    /** Packed words: key at even index (0 = empty), entry << 32 | flags at the odd index after it. */
+    private final long[] packedHot;
+    private final int hotShift;
+    private final long[] packed;
+    private final int packedShift;
     /** Low bits of a slot: entry number + 1; high bits: the hash's high bits. */
     private final int indexMask;
     private final char[] pool;
@@ -170,16 +187,81 @@ final class Lexicon {
         offsets[i] = at;
         at += w.length();
         flagsOf[i] = words.get(w);
-        keys[i] = i < hotCount ? new String(w.toCharArray()) : w; // fresh copies, allocated side by side
+        // Fresh copies in entry order: each string's object and its bytes are allocated side by side (one
+        // cache miss, not two, when a recognizer compares a scanned word), and the hot words lie together.
+        keys[i] = new String(w.toCharArray());
         insert(slots, mask, hash(w), i);
         i++;
       }
       offsets[n] = at;
-      int hotCap = Integer.highestOneBit(Math.max(4, hot.size() * 2)) << 1;
-      hotSlots = new int[hotCap];
-      hotMask = hotCap - 1;
-      for (int e = 0; e < hotCount; e++) {
-        insert(hotSlots, hotMask, hash(keys[e]), e);
+      int packable = 0;
+      for (int e = hotCount; e < n; e++) {
+        packable += pack(keys[e]) != 0 ? 1 : 0;
+      }
+      // The small table at most half full; the large one up to 70 % (linear probing still ends within a
+      // cache line or two), which keeps it at 2 MB rather than 4 MB and so more of it in the CPU cache.
+      int hotBits = 32 - Integer.numberOfLeadingZeros(Math.max(4, hotCount * 2) - 1);
+      packedHot = new long[2 << hotBits];
+      hotShift = 64 - hotBits;
+      int bits = 32 - Integer.numberOfLeadingZeros(Math.max(4, packable * 10 / 7) - 1);
+      packed = new long[2 << bits];
+      packedShift = 64 - bits;
+      for (int e = 0; e < n; e++) {
+        long key = pack(keys[e]);
+        if (key != 0) {
+          if (e < hotCount) {
+            insertPacked(packedHot, hotShift, key, e);
+          } else {
+            insertPacked(packed, packedShift, key, e);
+          }
+        }
+      }
+    }
+
+    /** The packed key of a word of 1 to 12 letters a-z, or 0 for any other word. */
+    private static long pack(String w) {
+      int len = w.length();
+      if (len == 0 || len > PACKED_LETTERS) {
+        return 0;
+      }
+      long key = 0;
+      for (int k = 0; k < len; k++) {
+        char c = w.charAt(k);
+        if (c < 'a' || c > 'z') {
+          return 0;
+        }
+        key |= (long) (c - 'a' + 1) << (5 * k);
+      }
+      return key;
+    }
+
+    private void insertPacked(long[] table, int shift, long key, int entry) {
+      int slotMask = (table.length >> 1) - 1;
+      int slot = slotOf(key, shift);
+      while (table[2 * slot] != 0) {
+        slot = (slot + 1) & slotMask;
+      }
+      table[2 * slot] = key;
+      table[2 * slot + 1] = (long) entry << 32 | (flagsOf[entry] & 0xFFFFFFFFL);
+    }
+
+    /** Fibonacci hashing: the multiply spreads every letter into the top bits, which pick the slot. */
+    private static int slotOf(long key, int shift) {
+      return (int) ((key * 0x9E3779B97F4A7C15L) >>> shift);
+    }
+
+    private static long probePacked(long[] table, int shift, long key) {
+      int slotMask = (table.length >> 1) - 1;
+      int slot = slotOf(key, shift);
+      while (true) {
+        long k = table[2 * slot];
+        if (k == key) {
+          return table[2 * slot + 1];
+        }
+        if (k == 0) {
+          return -1;
+        }
+        slot = (slot + 1) & slotMask;
       }
     }
 
@@ -236,16 +318,34 @@ final class Lexicon {
       }
     }
 
-    /** The entry of the ASCII word in {@code chars[from, to)} lower-cased, or -1 when absent. */
-    int find(char[] chars, int from, int to) {
+    /**
+     * The ASCII word in {@code chars[from, to)} lower-cased, as entry << 32 | flags, or -1 when absent.
+     * Every word of the packed form is in a packed table, so those never reach the slower table.
+     */
+    long lookup(char[] chars, int from, int to) {
+      int len = to - from;
+      if (len > 0 && len <= PACKED_LETTERS) {
+        long key = 0;
+        int k = 0;
+        for (; k < len; k++) {
+          int c = (chars[from + k] | 0x20) - ('a' - 1); // 1..26 for a letter of either case
+          if (c < 1 || c > 26) {
+            break;
+          }
+          key |= (long) c << (5 * k);
+        }
+        if (k == len) {
+          long v = probePacked(packedHot, hotShift, key);
+          return v >= 0 ? v : probePacked(packed, packedShift, key);
+        }
+      }
       int h = 0;
       for (int k = from; k < to; k++) {
         char c = chars[k];
         h = h * 31 + (c >= 'A' && c <= 'Z' ? c + 32 : c);
       }
-      h = mix(h);
-      int e = probe(hotSlots, hotMask, h, chars, from, to);
-      return e >= 0 ? e : probe(slots, mask, h, chars, from, to);
+      int e = probe(slots, mask, mix(h), chars, from, to);
+      return e < 0 ? -1 : (long) e << 32 | (flagsOf[e] & 0xFFFFFFFFL);
     }
 
     private int probe(int[] table, int tableMask, int h, char[] chars, int from, int to) {
@@ -303,10 +403,39 @@ final class Lexicon {
     return true;
   }
 
+  /**
+   * What {@link #stripAccents} makes of each char U+00C0..U+024F (Latin-1 and Latin Extended-A/B), computed
+   * once with the normalizer: a scanned word full of accents is then stripped by table look-ups. Such a
+   * char decomposes into base letters and non-spacing marks only, so stripping a word char by char gives
+   * what normalizing the whole word gives.
+   */
+  private static final String[] LATIN_STRIPPED = new String[0x250 - 0xC0];
+
+  static {
+    for (char c = 0xC0; c < 0x250; c++) {
+      LATIN_STRIPPED[c - 0xC0] = normalizeAndStrip(String.valueOf(c));
+    }
+  }
+
   static String stripAccents(String s) {
     if (!hasLatinAccent(s)) {
       return s;
     }
+    StringBuilder b = new StringBuilder(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x80) {
+        b.append(c);
+      } else if (c >= 0xC0 && c < 0x250) {
+        b.append(LATIN_STRIPPED[c - 0xC0]);
+      } else {
+        return normalizeAndStrip(s); // other scripts and combining marks: the general way
+      }
+    }
+    return b.toString();
+  }
+
+  private static String normalizeAndStrip(String s) {
     String d = Normalizer.normalize(s, Normalizer.Form.NFD);
     StringBuilder b = new StringBuilder(d.length());
     for (int i = 0; i < d.length(); i++) {

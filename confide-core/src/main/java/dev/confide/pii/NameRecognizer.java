@@ -66,6 +66,44 @@ final class NameRecognizer implements Recognizer {
   static final Set<String> PLACE_LABELS = Set.of("city", "country", "state", "where", "location", "place", "region",
       "town", "province", "birthplace", "origin", "destination", "venue");
 
+  // Which of the context word sets above a word is in, as bits: the context of a chunk then costs one
+  // look-up per neighbouring word instead of one per set.
+  private static final int CUE_PERSON_BEFORE = 1;
+  private static final int CUE_PERSON_BEFORE_STRONG = 1 << 1;
+  private static final int CUE_PERSON_AFTER = 1 << 2;
+  private static final int CUE_PERSON_AFTER_HUMAN = 1 << 3;
+  private static final int CUE_PERSON_AFTER_STRONG = 1 << 4;
+  private static final int CUE_LOCATION_BEFORE = 1 << 5;
+  private static final int CUE_LOCATION_BEFORE_STRONG = 1 << 6;
+  private static final int CUE_ORG_BEFORE = 1 << 7;
+  private static final int CUE_WORK = 1 << 8;
+  private static final int CUE_PERSON_LABEL = 1 << 9;
+  private static final int CUE_ORG_LABEL = 1 << 10;
+  private static final int CUE_PLACE_LABEL = 1 << 11;
+  private static final java.util.Map<String, Integer> CUES = cues();
+
+  private static java.util.Map<String, Integer> cues() {
+    java.util.Map<String, Integer> m = new java.util.HashMap<>();
+    java.util.List<Set<String>> sets = java.util.List.of(PERSON_BEFORE, PERSON_BEFORE_STRONG, PERSON_AFTER,
+        PERSON_AFTER_HUMAN, PERSON_AFTER_STRONG, LOCATION_BEFORE, LOCATION_BEFORE_STRONG, ORG_BEFORE, WORK_WORDS,
+        PERSON_LABELS, ORG_LABELS, PLACE_LABELS); // in the order of the bits
+    for (int b = 0; b < sets.size(); b++) {
+      for (String w : sets.get(b)) {
+        m.merge(w, 1 << b, (x, y) -> x | y);
+      }
+    }
+    return java.util.Map.copyOf(m);
+  }
+
+  /** The context sets {@code lowerWord} is in (0 for null). */
+  private static int cues(String lowerWord) {
+    if (lowerWord == null) {
+      return 0;
+    }
+    Integer c = CUES.get(lowerWord);
+    return c == null ? 0 : c;
+  }
+
   @Override
   public void scan(Text t, Candidates out) {
     new Scan(t, out).run();
@@ -79,6 +117,8 @@ final class NameRecognizer implements Recognizer {
     final boolean caseless;
     /** Char offset where the last confident person name ended (for "A and B"). */
     int lastPersonEnd = -1;
+    /** Scratch for stems looked up by {@link #inflectedCommon(int)}. */
+    char[] stem;
 
     Scan(Text t, Candidates out) {
       this.t = t;
@@ -537,7 +577,7 @@ final class NameRecognizer implements Recognizer {
         }
         if ((f & (Lexicon.NAME | Lexicon.PLACE | Lexicon.COMMON | Lexicon.NRP | Lexicon.ORG_WORD | Lexicon.ORG_SUFFIX
             | Lexicon.JOB | Lexicon.MONTH | Lexicon.WEEKDAY | Lexicon.HONORIFIC | Lexicon.STREET_TYPE)) == 0
-            && inflectedCommon(t.lower[k])) {
+            && inflectedCommon(k)) {
           common++;
         } else if ((f & (Lexicon.NAME | Lexicon.PLACE | Lexicon.COMMON | Lexicon.NRP | Lexicon.ORG_WORD | Lexicon.ORG_SUFFIX
             | Lexicon.JOB | Lexicon.MONTH | Lexicon.WEEKDAY | Lexicon.HONORIFIC | Lexicon.STREET_TYPE)) == 0) {
@@ -706,6 +746,54 @@ final class NameRecognizer implements Recognizer {
       }
     }
 
+    /** Whether word token {@code k} is an inflected form of a common word ("musicians", "singing"). */
+    boolean inflectedCommon(int k) {
+      if ((t.shape[k] & Text.NON_ASCII) != 0) {
+        return inflectedCommon(t.lower[k]);
+      }
+      // ASCII: the stems are looked up in the text's own chars (the look-up lower-cases them), so no
+      // string is built; a stem with a letter added goes through a small buffer
+      int from = t.start[k];
+      int n = t.length(k);
+      if (n < 5) {
+        return false;
+      }
+      String w = t.lower[k];
+      if (w.endsWith("ies")) {
+        return commonWithEnding(from, n - 3, 'y');
+      } else if (w.endsWith("es")) {
+        return commonStem(from, n - 1) || commonStem(from, n - 2);
+      } else if (w.endsWith("s") && !w.endsWith("ss")) {
+        return commonStem(from, n - 1);
+      } else if (w.endsWith("ed")) {
+        return commonStem(from, n - 1) || commonStem(from, n - 2);
+      } else if (w.endsWith("ing")) {
+        return commonStem(from, n - 3) || commonWithEnding(from, n - 3, 'e');
+      } else if (w.endsWith("ly")) {
+        return commonStem(from, n - 2);
+      }
+      return false;
+    }
+
+    /** The first {@code len} chars of the word at {@code from} are a common word and no name. */
+    private boolean commonStem(int from, int len) {
+      return commonFlags(t.lexicon.asciiFlags(t.chars, from, from + len));
+    }
+
+    /** As {@link #commonStem} with {@code last} appended. */
+    private boolean commonWithEnding(int from, int len, char last) {
+      if (stem == null || stem.length < len + 1) {
+        stem = new char[Math.max(16, len + 1)];
+      }
+      System.arraycopy(t.chars, from, stem, 0, len);
+      stem[len] = last;
+      return commonFlags(t.lexicon.asciiFlags(stem, 0, len + 1));
+    }
+
+    private static boolean commonFlags(int f) {
+      return (f & Lexicon.COMMON) != 0 && (f & Lexicon.NAME) == 0;
+    }
+
     /** An inflected form of a common word: "musicians", "hobbits", "remembered", "singing". */
     boolean inflectedCommon(String w) {
       int n = w.length();
@@ -729,8 +817,7 @@ final class NameRecognizer implements Recognizer {
         return false;
       }
       for (String stem : stems) {
-        int f = t.lexicon.flags(stem, Lexicon.isAscii(stem));
-        if ((f & Lexicon.COMMON) != 0 && (f & Lexicon.NAME) == 0) {
+        if (commonFlags(t.lexicon.flags(stem, Lexicon.isAscii(stem)))) {
           return true;
         }
       }
@@ -882,9 +969,10 @@ final class NameRecognizer implements Recognizer {
         String prev3 = p - 2 >= 0 && t.kind[p - 2] == Text.WORD ? t.lower[p - 2] : null;
         boolean sameLine = p >= 0 && (t.shape[s] & Text.NEWLINE_BEFORE) == 0;
         if (prev != null && sameLine) {
-          if (PERSON_BEFORE_STRONG.contains(prev)) {
+          int cue = cues(prev);
+          if ((cue & CUE_PERSON_BEFORE_STRONG) != 0) {
             personStrong = true;
-          } else if (PERSON_BEFORE.contains(prev)) {
+          } else if ((cue & CUE_PERSON_BEFORE) != 0) {
             person = true;
           }
           if (("is".equals(prev) || "was".equals(prev)) && "name".equals(prev2)) {
@@ -896,7 +984,7 @@ final class NameRecognizer implements Recognizer {
               || "produced".equals(prev2) || "sung".equals(prev2) || "performed".equals(prev2)))) {
             personStrong = true;
           }
-          if (LOCATION_BEFORE_STRONG.contains(prev) && !"in".equals(prev)
+          if ((cue & CUE_LOCATION_BEFORE_STRONG) != 0 && !"in".equals(prev)
               || ("in".equals(prev) && ("up".equals(prev2) || "lives".equals(prev2) || "live".equals(prev2)
               || "living".equals(prev2) || "born".equals(prev2) || "based".equals(prev2) || "located".equals(prev2)
               || "stay".equals(prev2) || "stayed".equals(prev2) || "trip".equals(prev2) || "here".equals(prev2)
@@ -918,15 +1006,15 @@ final class NameRecognizer implements Recognizer {
               || "come".equals(prev2) || "hails".equals(prev2) || "originally".equals(prev2) || "moved".equals(prev2)
               || "here".equals(prev2) || "flew".equals(prev2) || "arrived".equals(prev2)))) {
             location = true;
-          } else if (LOCATION_BEFORE.contains(prev)) {
+          } else if ((cue & CUE_LOCATION_BEFORE) != 0) {
             locationWeak = true;
           }
           if (location && !personStrong) {
             person = false; // "flew to X": the place reading wins over the weak "to X"
           }
-          if (ORG_BEFORE.contains(prev)) {
+          if ((cue & CUE_ORG_BEFORE) != 0) {
             orgWeak = true;
-            if ((prev2 != null && WORK_WORDS.contains(prev2)) || (prev3 != null && WORK_WORDS.contains(prev3)
+            if ((cues(prev2) & CUE_WORK) != 0 || ((cues(prev3) & CUE_WORK) != 0
                 && ("at".equals(prev) || "for".equals(prev)))) {
               org = true;
             }
@@ -938,12 +1026,12 @@ final class NameRecognizer implements Recognizer {
         }
         // labels: "Name: ...", "Company: ...", "City: ..."
         if (p >= 0 && t.isPunct(p, ':') && sameLine && p - 1 >= 0 && t.kind[p - 1] == Text.WORD) {
-          String label = t.lower[p - 1];
-          if (PERSON_LABELS.contains(label)) {
+          int label = cues(t.lower[p - 1]);
+          if ((label & CUE_PERSON_LABEL) != 0) {
             personStrong = true;
-          } else if (ORG_LABELS.contains(label)) {
+          } else if ((label & CUE_ORG_LABEL) != 0) {
             orgLabel = true;
-          } else if (PLACE_LABELS.contains(label)) {
+          } else if ((label & CUE_PLACE_LABEL) != 0) {
             placeLabel = true;
           }
         }
@@ -982,11 +1070,12 @@ final class NameRecognizer implements Recognizer {
         }
         String next = n < t.n && t.kind[n] == Text.WORD && (t.shape[n] & Text.NEWLINE_BEFORE) == 0 ? t.lower[n] : null;
         if (next != null) {
-          if (PERSON_AFTER_STRONG.contains(next)) {
+          int cue = cues(next);
+          if ((cue & CUE_PERSON_AFTER_STRONG) != 0) {
             personStrong = true;
-          } else if (PERSON_AFTER_HUMAN.contains(next) && !possessive) {
+          } else if ((cue & CUE_PERSON_AFTER_HUMAN) != 0 && !possessive) {
             personHuman = true;
-          } else if (PERSON_AFTER.contains(next) && !possessive) {
+          } else if ((cue & CUE_PERSON_AFTER) != 0 && !possessive) {
             person = true;
           }
         }

@@ -232,13 +232,22 @@ final class Text {
     this.line = ln;
     this.lower = new String[count];
     this.lex = new int[count];
+    // The look-ups first, all of them, then their words: each look-up is independent of the others, so
+    // the CPU overlaps their cache misses instead of waiting on each (and then on its word) in turn.
+    long[] found = null;
+    if (lexicon != null) {
+      found = new long[count];
+      for (int t = 0; t < count; t++) {
+        found[t] = kd[t] == WORD && (sh[t] & NON_ASCII) == 0 ? lexicon.lookup(a, st[t], en[t]) : -1;
+      }
+    }
     for (int t = 0; t < count; t++) {
       if (kd[t] == WORD) {
-        if (lexicon != null && (sh[t] & NON_ASCII) == 0) {
-          int entry = lexicon.find(a, st[t], en[t]);
+        if (found != null) {
+          long entry = found[t];
           if (entry >= 0) {
-            lower[t] = lexicon.entryWord(entry);
-            lex[t] = lexicon.entryFlags(entry);
+            lower[t] = lexicon.entryWord((int) (entry >>> 32));
+            lex[t] = (int) entry;
             continue;
           }
         }
@@ -386,7 +395,9 @@ final class Text {
   }
 
   boolean lowerIs(int t, String w) {
-    return t >= 0 && t < n && w.equals(lower[t]);
+    // An ASCII token's lower-case form is as long as the token: comparing lengths first settles most
+    // calls from the token arrays alone, without reading the word's string from memory.
+    return t >= 0 && t < n && ((shape[t] & NON_ASCII) != 0 || end[t] - start[t] == w.length()) && w.equals(lower[t]);
   }
 
   int length(int t) {
