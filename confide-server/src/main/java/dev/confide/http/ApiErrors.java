@@ -28,16 +28,23 @@ final class ApiErrors {
   }
 
   static void write(Context ctx, int status, String code, String message) {
+    ctx.attribute(WRITTEN, Boolean.TRUE);
+    ctx.status(status).json(body(ctx.path().startsWith("/v1/"), status, code, message));
+  }
+
+  /**
+   * {@code {"error":{"code","message"}}}, in OpenAI's shape (with a type and a param) for the
+   * OpenAI-compatible API: an error response's body, or a stream's error event.
+   */
+  static Map<String, Object> body(boolean openAi, int status, String code, String message) {
     Map<String, Object> error = new LinkedHashMap<>();
     error.put("code", code);
     error.put("message", message);
-    if (ctx.path().startsWith("/v1/")) {
-      // OpenAI's error shape: the same object with a type and a param.
+    if (openAi) {
       error.put("type", openAiType(status));
       error.put("param", null);
     }
-    ctx.attribute(WRITTEN, Boolean.TRUE);
-    ctx.status(status).json(Map.of("error", error));
+    return Map.of("error", error);
   }
 
   static void write(Context ctx, Problem problem) {

@@ -8,7 +8,6 @@ import dev.confide.chat.ConversationView;
 import dev.confide.chat.Page;
 import dev.confide.chat.StoredMessage;
 import dev.confide.models.DeltaSink;
-import dev.confide.models.ProviderException;
 import dev.confide.problem.Problem;
 import dev.confide.usage.UsageLedger;
 import io.javalin.config.RoutesConfig;
@@ -111,19 +110,13 @@ final class ChatRoutes {
     try {
       ChatService.Answer answer = pending.run(delta -> sse.send("delta", write(Map.of("content", delta))));
       sse.send("done", write(answerBody(principal, answer)));
-    } catch (ProviderException e) {
-      if (!sse.started()) {
-        throw e;
-      }
-      sse.send("error", write(Map.of("error", Map.of("code", ApiErrors.code(e), "message", e.getMessage()))));
     } catch (DeltaSink.ClientGoneException e) {
       throw e;
     } catch (RuntimeException e) {
       if (!sse.started()) {
         throw e;
       }
-      ConfideHttp.Fault fault = ConfideHttp.fault(ctx, e);
-      sse.send("error", write(Map.of("error", Map.of("code", fault.code(), "message", fault.message()))));
+      sse.send("error", write(ConfideHttp.fault(ctx, e).body(false)));
     }
   }
 

@@ -316,17 +316,24 @@ public final class ConfideHttp implements AutoCloseable {
     };
   }
 
-  /** An error event inside an already-started OpenAI stream. */
-  /** A fault of the machinery, not of the request, as the client is told of it: never a stack trace or data. */
-  record Fault(int status, String code, String message, Long retryAfterSeconds) {}
+  /** A failure as the client is told of it: never a stack trace or data. */
+  record Fault(int status, String code, String message, Long retryAfterSeconds) {
+    /** The error body, in OpenAI's shape when {@code openAi}. */
+    Map<String, Object> body(boolean openAi) {
+      return ApiErrors.body(openAi, status, code, message);
+    }
+  }
 
   /**
-   * Classifies and logs a fault of the machinery; the client may retry the same request later. Used
-   * for error responses and for the error event of a stream that had already begun.
+   * Classifies a failure (and logs a fault of the machinery, which the client may retry later).
+   * Used for error responses and for the error event of a stream that had already begun.
    */
   static Fault fault(Context ctx, Exception e) {
     if (e instanceof Problem problem) {
       return new Fault(ApiErrors.status(problem.kind()), problem.code(), problem.getMessage(), problem.retryAfterSeconds());
+    }
+    if (e instanceof ProviderException failure) {
+      return new Fault(ApiErrors.status(failure), ApiErrors.code(failure), failure.getMessage(), failure.retryAfterSeconds());
     }
     if (SqlErrors.isStorageFull(e)) {
       LOG.error("storage is full on {} {}: {}", ctx.method(), routeOf(ctx), e.getClass().getSimpleName());
@@ -339,16 +346,6 @@ public final class ConfideHttp implements AutoCloseable {
     String incident = UUID.randomUUID().toString();
     LOG.error("unhandled error, incident {} on {} {}", incident, ctx.method(), routeOf(ctx), e);
     return new Fault(500, "internal_error", "something went wrong on our side (incident " + incident + ")", null);
-  }
-
-  /** OpenAI's error object for a stream's error event. */
-  static String openAiErrorJson(int status, String code, String message) {
-    return "{\"error\":{\"message\":\"" + message.replace("\"", "'") + "\",\"type\":\""
-        + ApiErrors.openAiType(status) + "\",\"param\":null,\"code\":\"" + code + "\"}}";
-  }
-
-  static String openAiErrorJson(ProviderException failure) {
-    return openAiErrorJson(ApiErrors.status(failure), ApiErrors.code(failure), failure.getMessage());
   }
 
   static Map<String, Object> data(Object list) {

@@ -9,7 +9,6 @@ import dev.confide.chat.ChatService;
 import dev.confide.models.ChatMessage;
 import dev.confide.models.DeltaSink;
 import dev.confide.models.ModelCatalog;
-import dev.confide.models.ProviderException;
 import dev.confide.problem.Problem;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -87,21 +86,15 @@ final class OpenAiRoutes {
     try {
       ChatService.Answer answer = pending.run(streaming::delta);
       streaming.finish(answer, request.includeUsage());
-    } catch (ProviderException e) {
-      if (!streaming.sse.started()) {
-        throw e;
-      }
-      streaming.sse.send(null, ConfideHttp.openAiErrorJson(e));
     } catch (DeltaSink.ClientGoneException e) {
       throw e;
     } catch (RuntimeException e) {
       if (!streaming.sse.started()) {
         throw e;
       }
-      // The stream had begun (say the end of the turn could not be stored): the client gets an error
-      // event it can act on instead of a connection cut mid-stream.
-      ConfideHttp.Fault fault = ConfideHttp.fault(ctx, e);
-      streaming.sse.send(null, ConfideHttp.openAiErrorJson(fault.status(), fault.code(), fault.message()));
+      // The stream had begun (the provider failed mid-answer, or the end of the turn could not be
+      // stored): the client gets an error event it can act on instead of a connection cut mid-stream.
+      streaming.sse.send(null, JSON.valueToTree(ConfideHttp.fault(ctx, e).body(true)).toString());
     }
   }
 
