@@ -197,7 +197,7 @@ public final class ChatService {
           conversations.moveHead(h, conversationId, parent);
         }
         ShieldMode mode = shieldPolicy.decide(h, caller.subject(), provider.description());
-        // Last: the gate's log row for the day is shared by every call, so it stays locked only until the commit.
+        // Last: the gate's log rows for the day (16 stripes) are shared by every call, so one stays locked only until the commit.
         disclosures.beforeCall(h, caller.subject(), provider.description());
         return new Admitted(conversationId, parent, mode);
       });

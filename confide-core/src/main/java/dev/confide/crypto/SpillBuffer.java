@@ -87,12 +87,7 @@ public final class SpillBuffer implements AutoCloseable {
   private void spill() throws IOException {
     file = ScratchFile.create(dir);
     fileOut = file.output();
-    long left = size;
-    for (byte[] block : blocks) {
-      int n = (int) Math.min(BLOCK, left);
-      fileOut.write(block, 0, n);
-      left -= n;
-    }
+    writeBlocks(fileOut);
     blocks.clear();
   }
 
@@ -104,6 +99,11 @@ public final class SpillBuffer implements AutoCloseable {
       }
       return;
     }
+    writeBlocks(out);
+  }
+
+  /** Writes the {@code size} bytes held in memory (the last block only as far as it is filled). */
+  private void writeBlocks(OutputStream out) throws IOException {
     long left = size;
     for (byte[] block : blocks) {
       int n = (int) Math.min(BLOCK, left);

@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
  * messages while the next ones are read and decrypted, which together are about half of the work.
  * Messages go over in batches of up to {@link #BATCH}, so the two threads do not wake each other per
  * message. At most {@link #CAPACITY} batches wait, besides the page of versions being read and the
- * batch being written, so memory stays bounded: at most about 2.5 pages of versions (640 messages). The reader is never interrupted (an interrupt in the middle of a database call can
+ * batch being written, so memory stays bounded: at most about 2.5 pages of versions (640
+ * messages). The reader is never interrupted (an interrupt in the middle of a database call can
  * close the embedded database's file); {@link #close} makes it stop at its next hand-over instead.
  */
 final class ConversationReader implements AutoCloseable {
