@@ -184,6 +184,8 @@ class ConfigLoaderTest {
           memoryKib: 1024
         ageGate:
           minimumAge: 12
+        accessArchive:
+          deflateLevel: 10
         """);
 
     List<String> problems = problems(file, Map.of());
@@ -192,7 +194,8 @@ class ConfigLoaderTest {
         "server.port: must be between 0 and 65535",
         "keys.deletionWindowDays: must be between 1 and 365",
         "passwords.memoryKib: must be at least 8192",
-        "ageGate.minimumAge: must be at least 13");
+        "ageGate.minimumAge: must be at least 13",
+        "accessArchive.deflateLevel: must be between 0 and 9");
   }
 
   @Test
