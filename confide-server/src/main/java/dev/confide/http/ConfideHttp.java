@@ -16,6 +16,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -26,6 +27,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +49,7 @@ public final class ConfideHttp implements AutoCloseable {
   private final SettingsRoutes settingsRoutes;
   private final boolean tls;
   private final Javalin app;
+  private final QueuedThreadPool requestThreads;
 
   private ConfideHttp(Confide confide, boolean tls) {
     this.confide = confide;
@@ -59,6 +62,14 @@ public final class ConfideHttp implements AutoCloseable {
     new JvmGcMetrics().bindTo(metrics);
     new JvmThreadMetrics().bindTo(metrics);
     new ProcessorMetrics().bindTo(metrics);
+    // Streaming answers hold a thread each: size the pool for a few hundred concurrent streams.
+    // Threads the pool grew for a burst stay idle for a minute, so "busy" is the figure that shows a leak.
+    this.requestThreads = new QueuedThreadPool(600, 8, 60_000);
+    requestThreads.setName("confide-http");
+    Gauge.builder("confide.http.threads.busy", requestThreads, QueuedThreadPool::getUtilizedThreads)
+        .description("request threads serving a request or holding a stream").register(metrics);
+    Gauge.builder("confide.http.threads", requestThreads, QueuedThreadPool::getThreads)
+        .description("request threads started, busy or idle").register(metrics);
     this.app = Javalin.create(this::configure);
   }
 
@@ -72,6 +83,11 @@ public final class ConfideHttp implements AutoCloseable {
 
   public int port() {
     return ((ServerConnector) app.jettyServer().server().getConnectors()[0]).getLocalPort();
+  }
+
+  /** Request threads serving a request right now; idle ones and those Jetty leases for accepting and selecting do not count. */
+  int busyRequestThreads() {
+    return requestThreads.getUtilizedThreads();
   }
 
   /** The routes, for tests that check every endpoint has an authorization expectation. */
@@ -93,8 +109,7 @@ public final class ConfideHttp implements AutoCloseable {
     c.startup.showOldJavalinVersionWarning = false;
     c.jetty.host = config.server().host();
     c.jetty.port = config.server().port();
-    // Streaming answers hold a thread each: size the pool for a few hundred concurrent streams.
-    c.jetty.threadPool = new org.eclipse.jetty.util.thread.QueuedThreadPool(600, 8, 60_000);
+    c.jetty.threadPool = requestThreads;
     // No version in a Server header; Jetty's default limits stay (8 KiB of headers -> 431, 30 s idle
     // connections closed) and what Jetty refuses itself gets the JSON error shape and security headers.
     c.jetty.modifyHttpConfiguration(http -> {
