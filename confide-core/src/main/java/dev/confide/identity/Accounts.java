@@ -89,10 +89,8 @@ public final class Accounts {
             .execute();
       });
     } catch (RuntimeException e) {
-      if (SqlErrors.isUniqueViolation(e)) {
-        throw new Problem(Problem.Kind.CONFLICT, "email_taken", "an account with this email already exists");
-      }
-      throw e;
+      throw SqlErrors.conflictIfDuplicate(e, "email_taken",
+          "an account with this email already exists");
     }
     return subject;
   }
@@ -188,10 +186,8 @@ public final class Accounts {
           .bind("subject", subject)
           .execute());
     } catch (RuntimeException e) {
-      if (SqlErrors.isUniqueViolation(e)) {
-        throw new Problem(Problem.Kind.CONFLICT, "email_taken", "an account with this email already exists");
-      }
-      throw e;
+      throw SqlErrors.conflictIfDuplicate(e, "email_taken",
+          "an account with this email already exists");
     }
     return new Profile(subject, name, email, company, role, preferences, current.createdAt(), now);
   }

@@ -94,10 +94,8 @@ public final class StaffDirectory {
             .execute();
       });
     } catch (RuntimeException e) {
-      if (SqlErrors.isUniqueViolation(e)) {
-        throw new Problem(Problem.Kind.CONFLICT, "email_taken", "a staff member with this email already exists");
-      }
-      throw e;
+      throw SqlErrors.conflictIfDuplicate(e, "email_taken",
+          "a staff member with this email already exists");
     }
     return new Enrolled(id, oneTimePassword, totpSecret);
   }

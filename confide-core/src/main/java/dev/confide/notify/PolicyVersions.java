@@ -93,10 +93,8 @@ public final class PolicyVersions {
           .bind("by", publishedBy).bind("now", now).bind("announced", significant ? null : now)
           .execute());
     } catch (RuntimeException e) {
-      if (SqlErrors.isUniqueViolation(e)) {
-        throw new Problem(Problem.Kind.CONFLICT, "policy_version_exists", "this policy version is already published");
-      }
-      throw e;
+      throw SqlErrors.conflictIfDuplicate(e, "policy_version_exists",
+          "this policy version is already published");
     }
     if (significant) {
       announce(version);

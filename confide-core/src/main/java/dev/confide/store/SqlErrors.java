@@ -1,5 +1,6 @@
 package dev.confide.store;
 
+import dev.confide.problem.Problem;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.util.Locale;
@@ -17,6 +18,15 @@ public final class SqlErrors {
   private static final Set<String> STORAGE_FULL_STATES = Set.of("53100");
 
   private SqlErrors() {}
+
+  /**
+   * What to throw for {@code error}: a 409 {@link Problem} with {@code code} and {@code message} when a
+   * unique constraint refused the write (someone already holds that email, that version exists),
+   * otherwise {@code error} itself.
+   */
+  public static RuntimeException conflictIfDuplicate(RuntimeException error, String code, String message) {
+    return isUniqueViolation(error) ? new Problem(Problem.Kind.CONFLICT, code, message) : error;
+  }
 
   /** True when a unique constraint refused the write (SQLSTATE 23505 on H2 and PostgreSQL). */
   public static boolean isUniqueViolation(Throwable error) {

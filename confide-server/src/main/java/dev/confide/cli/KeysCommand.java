@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.BiConsumer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
@@ -18,6 +19,15 @@ final class KeysCommand extends CommandGroup {
   @ParentCommand
   ConfideCommand parent;
 
+  /** Opens the engine, lets {@code work} print to the command's output, and closes the engine. */
+  int withEngine(CommandLine.Model.CommandSpec spec, BiConsumer<Confide, PrintWriter> work) {
+    PrintWriter out = spec.commandLine().getOut();
+    try (Confide confide = parent.openEngine()) {
+      work.accept(confide, out);
+    }
+    out.flush();
+    return 0;
+  }
 
   @Command(name = "status", mixinStandardHelpOptions = true,
       description = "Show each keyring's versions, their ages, and how many subject keys each still wraps.")
@@ -30,8 +40,7 @@ final class KeysCommand extends CommandGroup {
 
     @Override
     public Integer call() {
-      PrintWriter out = spec.commandLine().getOut();
-      try (Confide confide = keys.parent.openEngine()) {
+      return keys.withEngine(spec, (confide, out) -> {
         Instant now = confide.clock.instant();
         Map<Long, Long> wraps = confide.subjectKeys.countByKeyEncryptionKey();
         out.println("key-encryption keyring (wraps subject keys; rotated daily; versions destroyed after "
@@ -45,9 +54,7 @@ final class KeysCommand extends CommandGroup {
         print(out, confide.blindIndexKeys.versions(), now, null);
         out.println();
         out.println("subject keys: " + wraps.values().stream().mapToLong(Long::longValue).sum());
-      }
-      out.flush();
-      return 0;
+      });
     }
 
     private static void print(PrintWriter out, java.util.List<KeyVersion> versions, Instant now, Map<Long, Long> wraps) {
@@ -76,14 +83,11 @@ final class KeysCommand extends CommandGroup {
 
     @Override
     public Integer call() {
-      PrintWriter out = spec.commandLine().getOut();
-      try (Confide confide = keys.parent.openEngine()) {
+      return keys.withEngine(spec, (confide, out) -> {
         KeyRotation.Report report = confide.keyRotation.rotateNow();
         out.printf("new primary key %d; re-wrapped %d subject keys; destroyed %d old versions%n",
             confide.keyEncryption.primaryKeyId(), report.rewrapped(), report.destroyed().size());
-      }
-      out.flush();
-      return 0;
+      });
     }
   }
 }
