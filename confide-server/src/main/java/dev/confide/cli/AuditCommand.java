@@ -2,10 +2,8 @@ package dev.confide.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import dev.confide.app.Confide;
 import dev.confide.audit.AuditHead;
 import dev.confide.audit.AuditVerification;
-import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -39,15 +37,13 @@ final class AuditCommand extends CommandGroup {
 
     @Override
     public Integer call() throws Exception {
-      PrintWriter out = spec.commandLine().getOut();
-      try (Confide confide = audit.parent.openEngine()) {
+      return audit.parent.withEngine(spec, (confide, out) -> {
         AuditVerification result = seq != null && mac != null
             ? confide.auditLog.verifyAgainst(new AuditHead(seq, mac, null))
             : confide.auditLog.verify();
         out.println(JSON.writeValueAsString(result));
-        out.flush();
         return result.valid() ? 0 : 1;
-      }
+      });
     }
   }
 
@@ -62,11 +58,10 @@ final class AuditCommand extends CommandGroup {
 
     @Override
     public Integer call() throws Exception {
-      try (Confide confide = audit.parent.openEngine()) {
-        spec.commandLine().getOut().println(JSON.writeValueAsString(confide.auditLog.head()));
-        spec.commandLine().getOut().flush();
+      return audit.parent.withEngine(spec, (confide, out) -> {
+        out.println(JSON.writeValueAsString(confide.auditLog.head()));
         return 0;
-      }
+      });
     }
   }
 }

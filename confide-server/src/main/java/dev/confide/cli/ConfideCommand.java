@@ -4,6 +4,7 @@ import dev.confide.app.Confide;
 import dev.confide.config.ConfideConfig;
 import dev.confide.config.ConfigException;
 import dev.confide.config.ConfigLoader;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import picocli.CommandLine;
@@ -57,6 +58,22 @@ public final class ConfideCommand implements Runnable {
 
   Confide openEngine() {
     return Confide.open(loadConfig(), Clock.systemUTC());
+  }
+
+  /** What a subcommand does with an open engine and its output; returns the exit code. */
+  @FunctionalInterface
+  interface EngineWork {
+    int run(Confide confide, PrintWriter out) throws Exception;
+  }
+
+  /** Opens the engine, runs {@code work} with the subcommand's output, flushes the output and closes the engine. */
+  int withEngine(CommandLine.Model.CommandSpec spec, EngineWork work) throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    try (Confide confide = openEngine()) {
+      return work.run(confide, out);
+    } finally {
+      out.flush();
+    }
   }
 
   static final class Version implements CommandLine.IVersionProvider {

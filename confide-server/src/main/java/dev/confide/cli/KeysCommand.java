@@ -1,6 +1,5 @@
 package dev.confide.cli;
 
-import dev.confide.app.Confide;
 import dev.confide.crypto.KeyRotation;
 import dev.confide.crypto.KeyVersion;
 import java.io.PrintWriter;
@@ -8,7 +7,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.function.BiConsumer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
@@ -19,15 +17,6 @@ final class KeysCommand extends CommandGroup {
   @ParentCommand
   ConfideCommand parent;
 
-  /** Opens the engine, lets {@code work} print to the command's output, and closes the engine. */
-  int withEngine(CommandLine.Model.CommandSpec spec, BiConsumer<Confide, PrintWriter> work) {
-    PrintWriter out = spec.commandLine().getOut();
-    try (Confide confide = parent.openEngine()) {
-      work.accept(confide, out);
-    }
-    out.flush();
-    return 0;
-  }
 
   @Command(name = "status", mixinStandardHelpOptions = true,
       description = "Show each keyring's versions, their ages, and how many subject keys each still wraps.")
@@ -39,8 +28,8 @@ final class KeysCommand extends CommandGroup {
     CommandLine.Model.CommandSpec spec;
 
     @Override
-    public Integer call() {
-      return keys.withEngine(spec, (confide, out) -> {
+    public Integer call() throws Exception {
+      return keys.parent.withEngine(spec, (confide, out) -> {
         Instant now = confide.clock.instant();
         Map<Long, Long> wraps = confide.subjectKeys.countByKeyEncryptionKey();
         out.println("key-encryption keyring (wraps subject keys; rotated daily; versions destroyed after "
@@ -54,6 +43,7 @@ final class KeysCommand extends CommandGroup {
         print(out, confide.blindIndexKeys.versions(), now, null);
         out.println();
         out.println("subject keys: " + wraps.values().stream().mapToLong(Long::longValue).sum());
+        return 0;
       });
     }
 
@@ -82,11 +72,12 @@ final class KeysCommand extends CommandGroup {
     CommandLine.Model.CommandSpec spec;
 
     @Override
-    public Integer call() {
-      return keys.withEngine(spec, (confide, out) -> {
+    public Integer call() throws Exception {
+      return keys.parent.withEngine(spec, (confide, out) -> {
         KeyRotation.Report report = confide.keyRotation.rotateNow();
         out.printf("new primary key %d; re-wrapped %d subject keys; destroyed %d old versions%n",
             confide.keyEncryption.primaryKeyId(), report.rewrapped(), report.destroyed().size());
+        return 0;
       });
     }
   }

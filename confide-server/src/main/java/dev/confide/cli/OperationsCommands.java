@@ -1,6 +1,5 @@
 package dev.confide.cli;
 
-import dev.confide.app.Confide;
 import dev.confide.problem.Problem;
 import dev.confide.retention.RetentionSweeps;
 import java.nio.file.Path;
@@ -36,22 +35,21 @@ final class OperationsCommands {
       String asOf;
 
       @Override
-      public Integer call() {
+      public Integer call() throws Exception {
         Instant at;
         try {
           at = asOf == null ? null : Instant.parse(asOf);
         } catch (DateTimeParseException e) {
           throw Problem.invalid("invalid_instant", "--as-of must be an ISO-8601 instant such as 2027-03-01T00:00:00Z");
         }
-        try (Confide confide = retention.parent.openEngine()) {
+        return retention.parent.withEngine(spec, (confide, out) -> {
           RetentionSweeps.Report report = at == null ? confide.retention.run() : confide.retention.run(at);
-          spec.commandLine().getOut().printf("conversations expired: %d%nusage records expired: %d%nerased subjects purged: %d%n"
+          out.printf("conversations expired: %d%nusage records expired: %d%nerased subjects purged: %d%n"
                   + "addresses truncated: %d%naccess log entries expired: %d%nexpired export archives deleted: %d%n",
               report.conversationsExpired(), report.usageRecordsExpired(), report.subjectsPurged(), report.addressesTruncated(),
               report.accessLogsExpired(), report.archivesExpired());
-          spec.commandLine().getOut().flush();
-        }
-        return 0;
+          return 0;
+        });
       }
     }
   }
@@ -73,14 +71,13 @@ final class OperationsCommands {
       CommandLine.Model.CommandSpec spec;
 
       @Override
-      public Integer call() {
-        try (Confide confide = erasure.parent.openEngine()) {
+      public Integer call() throws Exception {
+        return erasure.parent.withEngine(spec, (confide, out) -> {
           int again = confide.erasure.reapply();
           var report = confide.retention.run();
-          spec.commandLine().getOut().printf("subjects erased again: %d%nerased subjects purged: %d%n", again, report.subjectsPurged());
-          spec.commandLine().getOut().flush();
-        }
-        return 0;
+          out.printf("subjects erased again: %d%nerased subjects purged: %d%n", again, report.subjectsPurged());
+          return 0;
+        });
       }
     }
   }
@@ -99,16 +96,15 @@ final class OperationsCommands {
     Path out;
 
     @Override
-    public Integer call() {
-      try (Confide confide = parent.openEngine()) {
+    public Integer call() throws Exception {
+      return parent.withEngine(spec, (confide, printed) -> {
         if (confide.database.backend() != dev.confide.store.Database.Backend.H2) {
           throw Problem.invalid("use_pg_dump", "this deployment uses PostgreSQL: back it up with pg_dump (docs/operations.md)");
         }
         confide.database.backupTo(out);
-        spec.commandLine().getOut().println("backup written to " + out);
-        spec.commandLine().getOut().flush();
-      }
-      return 0;
+        printed.println("backup written to " + out);
+        return 0;
+      });
     }
   }
 }

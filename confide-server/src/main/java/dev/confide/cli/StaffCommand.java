@@ -1,6 +1,5 @@
 package dev.confide.cli;
 
-import dev.confide.app.Confide;
 import dev.confide.identity.StaffDirectory;
 import dev.confide.identity.StaffRole;
 import java.io.BufferedReader;
@@ -47,7 +46,7 @@ final class StaffCommand extends CommandGroup {
     List<String> roles;
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() throws Exception {
       Set<StaffRole> parsed = EnumSet.noneOf(StaffRole.class);
       for (String role : roles) {
         try {
@@ -57,7 +56,7 @@ final class StaffCommand extends CommandGroup {
               "unknown role '" + role + "'; use admin, privacy_officer, support or security");
         }
       }
-      try (Confide confide = staff.parent.openEngine()) {
+      return staff.parent.withEngine(spec, (confide, printed) -> {
         StaffDirectory.Enrolled enrolled = confide.staff.createWithOneTimePassword(name, email, parsed);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("id", enrolled.id().toString());
@@ -66,10 +65,9 @@ final class StaffCommand extends CommandGroup {
         out.put("totpSecret", enrolled.totpSecret());
         out.put("otpauthUri", "otpauth://totp/Confide:" + java.net.URLEncoder.encode(email, java.nio.charset.StandardCharsets.UTF_8)
             + "?secret=" + enrolled.totpSecret() + "&issuer=Confide");
-        spec.commandLine().getOut().println(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(out));
-        spec.commandLine().getOut().flush();
+        printed.println(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(out));
         return 0;
-      }
+      });
     }
   }
 
@@ -92,15 +90,15 @@ final class StaffCommand extends CommandGroup {
     boolean passwordFromStdin;
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() throws Exception {
       char[] password = readPassword();
-      try (Confide confide = staff.parent.openEngine()) {
-        StaffDirectory.Enrolled enrolled = confide.staff.create(name, email, password, EnumSet.of(StaffRole.ADMIN));
-        spec.commandLine().getOut().println("created admin " + enrolled.id());
-        spec.commandLine().getOut().println("TOTP secret (add it to an authenticator app now; it is not shown again): "
-            + enrolled.totpSecret());
-        spec.commandLine().getOut().flush();
-        return 0;
+      try {
+        return staff.parent.withEngine(spec, (confide, out) -> {
+          StaffDirectory.Enrolled enrolled = confide.staff.create(name, email, password, EnumSet.of(StaffRole.ADMIN));
+          out.println("created admin " + enrolled.id());
+          out.println("TOTP secret (add it to an authenticator app now; it is not shown again): " + enrolled.totpSecret());
+          return 0;
+        });
       } finally {
         java.util.Arrays.fill(password, '\0');
       }

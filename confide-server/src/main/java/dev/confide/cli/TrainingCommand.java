@@ -1,10 +1,8 @@
 package dev.confide.cli;
 
 import dev.confide.analytics.Epsilon;
-import dev.confide.app.Confide;
 import dev.confide.training.TrainingExport;
 import java.io.BufferedWriter;
-import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,20 +36,20 @@ final class TrainingCommand extends CommandGroup {
     @Override
     public Integer call() throws Exception {
       Path partial = out.resolveSibling(out.getFileName() + ".partial");
-      try (Confide confide = training.parent.openEngine()) {
-        Epsilon perCount = Epsilon.of(confide.config.training().epsilonPerCount());
-        TrainingExport.Summary summary;
-        try (BufferedWriter writer = Files.newBufferedWriter(partial, StandardCharsets.UTF_8)) {
-          summary = confide.trainingExport.export(writer, perCount);
-        }
-        Files.move(partial, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        PrintWriter stdout = spec.commandLine().getOut();
-        stdout.printf("{\"file\":\"%s\",\"subjects\":%d,\"conversations\":%d,\"messages\":%d,\"epsilonPerCount\":\"%s\","
-                + "\"note\":\"counts carry differential-privacy noise\"}%n",
-            out.toString().replace("\\", "\\\\").replace("\"", "\\\""), summary.subjects(), summary.conversations(),
-            summary.messages(), summary.epsilonPerCount());
-        stdout.flush();
-        return 0;
+      try {
+        return training.parent.withEngine(spec, (confide, stdout) -> {
+          Epsilon perCount = Epsilon.of(confide.config.training().epsilonPerCount());
+          TrainingExport.Summary summary;
+          try (BufferedWriter writer = Files.newBufferedWriter(partial, StandardCharsets.UTF_8)) {
+            summary = confide.trainingExport.export(writer, perCount);
+          }
+          Files.move(partial, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+          stdout.printf("{\"file\":\"%s\",\"subjects\":%d,\"conversations\":%d,\"messages\":%d,\"epsilonPerCount\":\"%s\","
+                  + "\"note\":\"counts carry differential-privacy noise\"}%n",
+              out.toString().replace("\\", "\\\\").replace("\"", "\\\""), summary.subjects(), summary.conversations(),
+              summary.messages(), summary.epsilonPerCount());
+          return 0;
+        });
       } finally {
         Files.deleteIfExists(partial);
       }

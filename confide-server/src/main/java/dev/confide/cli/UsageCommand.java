@@ -2,7 +2,6 @@ package dev.confide.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.confide.app.Confide;
 import dev.confide.problem.Problem;
 import dev.confide.usage.BillingExport;
 import dev.confide.usage.UsageLedger;
@@ -57,8 +56,7 @@ final class UsageCommand extends CommandGroup {
       if (!format.equals("csv") && !format.equals("json")) {
         throw Problem.invalid("invalid_format", "--format must be csv or json");
       }
-      PrintWriter out = spec.commandLine().getOut();
-      try (Confide confide = usage.parent.openEngine()) {
+      return usage.parent.withEngine(spec, (confide, out) -> {
         BillingExport.Result export = confide.billing.export(month, confide.processors.billing(processor));
         List<UsageLedger.BillingLine> lines = export.lines();
         if (export.withheldSubjects() > 0) {
@@ -89,9 +87,8 @@ final class UsageCommand extends CommandGroup {
           }).toList());
           out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(body));
         }
-      }
-      out.flush();
-      return 0;
+        return 0;
+      });
     }
 
     private static String csv(String value) {

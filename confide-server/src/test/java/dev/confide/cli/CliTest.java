@@ -298,6 +298,43 @@ class CliTest {
     assertThat(run.err()).contains("--email");
   }
 
+  // ---- operator commands -----------------------------------------------------------------------
+
+  @Test
+  void operatorCommandsRunAgainstTheConfiguredStore() throws IOException {
+    Path config = config(tmp.resolve("data"), "");
+    UUID erased;
+    try (Confide confide = open(config)) {
+      signUp(confide, "kept@example.com");
+      erased = signUp(confide, "erased@example.com");
+      confide.erasure.erase(erased, "test");
+    }
+
+    CliRun sweep = ok(run("retention", "run", "--config", config.toString()));
+    assertThat(sweep.out()).contains("conversations expired: 0").contains("erased subjects purged: ");
+    CliRun badInstant = run("retention", "run", "--as-of", "yesterday", "--config", config.toString());
+    assertThat(badInstant.exit()).isEqualTo(1);
+    assertThat(badInstant.err()).contains("invalid_instant").doesNotContain("Exception");
+
+    CliRun reapply = ok(run("erasure", "reapply", "--config", config.toString()));
+    assertThat(reapply.out()).as("nothing was restored: the one subject in the ledger is still erased")
+        .contains("subjects erased again: 0");
+
+    Path backup = tmp.resolve("backup.zip");
+    assertThat(ok(run("backup", "--out", backup.toString(), "--config", config.toString())).out())
+        .contains("backup written to " + backup);
+    assertThat(backup).isNotEmptyFile();
+
+    JsonNode head = new ObjectMapper().readTree(ok(run("audit", "head", "--config", config.toString())).out());
+    assertThat(head.get("seq").asLong()).isPositive();
+    JsonNode verified = new ObjectMapper().readTree(ok(run("audit", "verify", "--config", config.toString())).out());
+    assertThat(verified.get("valid").asBoolean()).as(verified.toString()).isTrue();
+
+    try (Confide confide = open(config)) {
+      assertThat(confide.erasure.isErased(erased)).isTrue();
+    }
+  }
+
   // ---- configuration errors --------------------------------------------------------------------
 
   @Test
