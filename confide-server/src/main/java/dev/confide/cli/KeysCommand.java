@@ -17,7 +17,6 @@ final class KeysCommand extends CommandGroup {
   @ParentCommand
   ConfideCommand parent;
 
-
   @Command(name = "status", mixinStandardHelpOptions = true,
       description = "Show each keyring's versions, their ages, and how many subject keys each still wraps.")
   static final class Status implements Callable<Integer> {

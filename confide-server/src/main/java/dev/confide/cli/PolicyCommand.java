@@ -2,8 +2,6 @@ package dev.confide.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.confide.app.Confide;
 import dev.confide.app.RuntimeSelfChecks;
 import dev.confide.policy.PolicyLoader;
 import dev.confide.policy.PolicyRenderer;
@@ -63,20 +61,17 @@ final class PolicyCommand extends CommandGroup {
     boolean json;
 
     @Override
-    public Integer call() throws JsonProcessingException {
-      PolicyVerifier.Report report;
-      try (Confide confide = policy.parent.openEngine()) {
-        report = new RuntimeSelfChecks(confide, confide.config.server().tls().enabled()).verify();
-      }
-      PrintWriter out = spec.commandLine().getOut();
-      if (json) {
-        out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-            .writeValueAsString(RuntimeSelfChecks.toJson(report)));
-      } else {
-        out.print(report.toText());
-      }
-      out.flush();
-      return report.ok() ? 0 : NOT_KEPT;
+    public Integer call() throws Exception {
+      return policy.parent.withEngine(spec, (confide, out) -> {
+        PolicyVerifier.Report report = new RuntimeSelfChecks(confide, confide.config.server().tls().enabled()).verify();
+        if (json) {
+          out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+              .writeValueAsString(RuntimeSelfChecks.toJson(report)));
+        } else {
+          out.print(report.toText());
+        }
+        return report.ok() ? 0 : NOT_KEPT;
+      });
     }
   }
 }
