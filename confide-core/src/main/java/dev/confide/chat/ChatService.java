@@ -186,6 +186,7 @@ public final class ChatService {
                 null, "complete");
           }
         } else {
+          conversations.requireForWrite(h, caller.subject(), conversation);
           Conversations.Row row = conversations.require(h, caller.subject(), conversation);
           conversationId = row.id();
           ChatMessage last = messages.get(messages.size() - 1);
@@ -221,7 +222,12 @@ public final class ChatService {
     // A new conversation is created with its first message in one transaction: a refusal or a crash
     // in between must not leave an empty conversation behind.
     UUID[] ids = jdbi.inTransaction(h -> {
-      UUID id = conversation == null ? conversations.create(h, caller.subject(), content) : conversation;
+      UUID id = conversation;
+      if (id == null) {
+        id = conversations.create(h, caller.subject(), content);
+      } else {
+        conversations.requireForWrite(h, caller.subject(), id);
+      }
       UUID message = conversations.insertMessage(h, caller.subject(), id, head, "user", content, null, "complete");
       conversations.moveHead(h, id, message);
       return new UUID[] {id, message};
@@ -242,6 +248,7 @@ public final class ChatService {
     context.add(ChatMessage.user(content));
     RateLimiter.Admission admission = admit(caller, model, provider, context, options);
     UUID edited = jdbi.inTransaction(h -> {
+      conversations.requireForWrite(h, caller.subject(), original.conversationId());
       UUID id = conversations.insertMessage(h, caller.subject(), original.conversationId(), original.parentId(), "user", content, null, "complete");
       conversations.moveHead(h, original.conversationId(), id);
       return id;
@@ -285,6 +292,7 @@ public final class ChatService {
       throw e;
     }
     UUID prompt = jdbi.inTransaction(h -> {
+      conversations.requireForWrite(h, caller.subject(), conversation);
       UUID id = conversations.insertMessage(h, caller.subject(), conversation, head, "user", content, null, "complete");
       conversations.moveHead(h, conversation, id);
       return id;
@@ -311,12 +319,15 @@ public final class ChatService {
       throw outB.failure();
     }
     UUID id = UUID.randomUUID();
-    jdbi.useHandle(h -> h.createUpdate("""
+    jdbi.useTransaction(h -> {
+      conversations.requireForWrite(h, caller.subject(), conversation);
+      h.createUpdate("""
             INSERT INTO comparisons (id, subject_id, conversation_id, prompt_message_id, model_a, model_b, answer_a_id, answer_b_id, created_at)
             VALUES (:id, :s, :c, :p, :ma, :mb, :a, :b, :now)""")
-        .bind("id", id).bind("s", caller.subject()).bind("c", conversation).bind("p", prompt)
-        .bind("ma", pair.get(0)).bind("mb", pair.get(1)).bind("a", answerA).bind("b", answerB).bind("now", clock.instant())
-        .execute());
+          .bind("id", id).bind("s", caller.subject()).bind("c", conversation).bind("p", prompt)
+          .bind("ma", pair.get(0)).bind("mb", pair.get(1)).bind("a", answerA).bind("b", answerB).bind("now", clock.instant())
+          .execute();
+    });
     makeDurable.run();
     return new Comparison(id, conversation, prompt, pair.get(0), pair.get(1),
         conversations.requireMessage(caller.subject(), answerA), conversations.requireMessage(caller.subject(), answerB),
@@ -360,6 +371,7 @@ public final class ChatService {
     };
     Instant now = clock.instant();
     int updated = jdbi.inTransaction(h -> {
+      conversations.requireForWrite(h, subject, row.conversation());
       int n = h.createUpdate("""
               UPDATE comparisons SET choice = :choice, kept_message_id = :kept, decided_at = :now
               WHERE id = :id AND subject_id = :s AND choice IS NULL""")
@@ -391,6 +403,7 @@ public final class ChatService {
       throw Problem.invalid("not_an_answer", "feedback is for answers");
     }
     String previous = jdbi.inTransaction(h -> {
+      conversations.requireForWrite(h, subject, message.conversationId());
       String old = h.createQuery("SELECT rating FROM message_feedback WHERE message_id = :m AND subject_id = :s")
           .bind("m", messageId).bind("s", subject).mapTo(String.class).findOne().orElse(null);
       if (old == null) {
@@ -506,7 +519,8 @@ public final class ChatService {
     // The answer, the head move and the usage record commit together: one transaction per turn's end.
     HandleCallback<UUID, RuntimeException> endOfTurn = h -> {
       UUID id = null;
-      if (outcome.completion() != null || !content.isEmpty()) {
+      // A conversation deleted while the model answered keeps nothing of the turn; usage still counts.
+      if ((outcome.completion() != null || !content.isEmpty()) && conversations.lockForWrite(h, caller.subject(), conversation)) {
         id = conversations.insertMessage(h, caller.subject(), conversation, parent, "assistant", content, model, status);
         if (moveHead) {
           conversations.moveHead(h, conversation, id);

@@ -97,6 +97,24 @@ public final class Conversations {
     return id;
   }
 
+  /**
+   * Locks the subject's conversation for the rest of the transaction; false when it is not there
+   * (any more). Every write into a conversation starts here and deletion locks
+   * the same row first, so a turn that ends after its chat was deleted stores nothing instead of
+   * leaving messages no list, sweep or export would find (P03).
+   */
+  boolean lockForWrite(Handle h, UUID subject, UUID conversation) {
+    return h.createQuery("SELECT id FROM conversations WHERE id = :id AND subject_id = :s FOR UPDATE")
+        .bind("id", conversation).bind("s", subject).mapTo(UUID.class).findOne().isPresent();
+  }
+
+  /** As {@link #lockForWrite}, for a write the caller asked for: a conversation that is gone is not found. */
+  void requireForWrite(Handle h, UUID subject, UUID conversation) {
+    if (!lockForWrite(h, subject, conversation)) {
+      throw Problem.notFound("no such conversation");
+    }
+  }
+
   void moveHead(Handle h, UUID conversation, UUID head) {
     h.createUpdate("UPDATE conversations SET head_message_id = :head, last_activity_at = :now WHERE id = :id")
         .bind("head", head).bind("now", clock.instant()).bind("id", conversation).execute();
@@ -219,6 +237,8 @@ public final class Conversations {
 
   /** Versions read per query when walking a conversation's versions. */
   private static final int VERSION_PAGE = 256;
+  /** Bound on the ids bound into one statement. */
+  private static final int IDS_PER_STATEMENT = 1000;
 
   /**
    * Every version of every message in the conversation, in the order they were written, each read
@@ -264,13 +284,19 @@ public final class Conversations {
   }
 
   private static int deleteWhere(Handle h, String where, UUID conversation, UUID subject) {
-    String ids = "SELECT id FROM conversations WHERE " + where;
-    String messageIds = "SELECT id FROM messages WHERE conversation_id IN (" + ids + ")";
-    h.createUpdate("DELETE FROM message_feedback WHERE message_id IN (" + messageIds + ")")
-        .bind("c", conversation).bind("s", subject).execute();
-    h.createUpdate("DELETE FROM comparisons WHERE conversation_id IN (" + ids + ")").bind("c", conversation).bind("s", subject).execute();
-    h.createUpdate("DELETE FROM messages WHERE conversation_id IN (" + ids + ")").bind("c", conversation).bind("s", subject).execute();
-    return h.createUpdate("DELETE FROM conversations WHERE " + where).bind("c", conversation).bind("s", subject).execute();
+    // The conversations are locked before anything goes: a turn storing into one of them finishes
+    // first (and its rows are deleted below) or waits and then finds the conversation gone.
+    List<UUID> ids = h.createQuery("SELECT id FROM conversations WHERE " + where + " FOR UPDATE")
+        .bind("c", conversation).bind("s", subject).mapTo(UUID.class).list();
+    for (int from = 0; from < ids.size(); from += IDS_PER_STATEMENT) {
+      List<UUID> part = ids.subList(from, Math.min(ids.size(), from + IDS_PER_STATEMENT));
+      h.createUpdate("DELETE FROM message_feedback WHERE message_id IN (SELECT id FROM messages WHERE conversation_id IN (<ids>))")
+          .bindList("ids", part).execute();
+      h.createUpdate("DELETE FROM comparisons WHERE conversation_id IN (<ids>)").bindList("ids", part).execute();
+      h.createUpdate("DELETE FROM messages WHERE conversation_id IN (<ids>)").bindList("ids", part).execute();
+      h.createUpdate("DELETE FROM conversations WHERE id IN (<ids>)").bindList("ids", part).execute();
+    }
+    return ids.size();
   }
 
   Sealer sealer(UUID subject) {

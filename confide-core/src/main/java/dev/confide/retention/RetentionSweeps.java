@@ -258,8 +258,16 @@ public final class RetentionSweeps {
         return Batch.NONE;
       }
       after[0] = keys.get(keys.size() - 1);
-      List<UUID> ids = keys.stream().map(Key::id).toList();
       return jdbi.inTransaction(h -> {
+        // Locked and checked again first: a turn writing into one of these either committed before
+        // (its activity now keeps the chat) or waits for this batch and then finds the chat gone,
+        // so no answer lands in a conversation this sweep deletes (P03, P04).
+        List<UUID> ids = h.createQuery("SELECT id FROM conversations WHERE id IN (<ids>) AND last_activity_at < :cutoff FOR UPDATE")
+            .bindList("ids", keys.stream().map(Key::id).toList()).bind("cutoff", cutoff).mapTo(UUID.class).list();
+        if (ids.isEmpty()) {
+          // Every chat of the page became active meanwhile; the pass goes on with the next page.
+          return new Batch(0, keys.size());
+        }
         List<UUID> messages = h.createQuery("SELECT id FROM messages WHERE conversation_id IN (<ids>)")
             .bindList("ids", ids).mapTo(UUID.class).list();
         int rows = 0;

@@ -351,6 +351,38 @@ class GatewayTest {
     }
   }
 
+  @Tag("P03")
+  @ParameterizedTest
+  @EnumSource(TestBackend.class)
+  void aChatDeletedWhileItsAnswerStreamsKeepsNothingOfTheTurn(TestBackend backend) throws Exception {
+    try (FakeUpstream upstream = new FakeUpstream().answer("one two three four five six seven eight nine ten").delayPerWord(40);
+         TestServer server = TestServer.start(backend, tmp, upstream.providerYaml(5000), false)) {
+      User ada = user(server, "deleted-mid-turn@example.com");
+      HttpResponse<java.io.InputStream> r = HttpClient.newHttpClient().send(
+          request(server, ada.secret(), completion("fake-model", "a question whose chat is deleted", true), null),
+          HttpResponse.BodyHandlers.ofInputStream());
+      assertThat(r.statusCode()).isEqualTo(200);
+      String conversation = r.headers().firstValue("X-Confide-Conversation").orElseThrow();
+      int deleted = 0;
+      StringBuilder body = new StringBuilder();
+      try (BufferedReader lines = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
+        String line;
+        while ((line = lines.readLine()) != null) {
+          body.append(line).append('\n');
+          if (deleted == 0 && line.contains("\"content\":\"one")) {
+            deleted = ada.session().delete("/api/conversations/" + conversation).status();
+          }
+        }
+      }
+      assertThat(deleted).as("the chat was deleted while the answer streamed").isEqualTo(204);
+      assertThat(body.toString()).as("the stream itself ran to its end").contains("\"content\":\"ten\"");
+      assertThat(ada.session().get("/api/conversations/" + conversation).status()).isEqualTo(404);
+      long rows = server.confide.database.jdbi().withHandle(h -> h.createQuery(
+          "SELECT (SELECT COUNT(*) FROM messages) + (SELECT COUNT(*) FROM conversations)").mapTo(Long.class).one());
+      assertThat(rows).as("no answer or question of the deleted chat was stored after the deletion").isZero();
+    }
+  }
+
   static HttpRequest request(TestServer server, String secret, Object body, String conversation) throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.baseUrl() + "/v1/chat/completions"))
         .header("Authorization", "Bearer " + secret).header("Content-Type", "application/json")
