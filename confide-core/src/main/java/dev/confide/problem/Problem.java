@@ -15,6 +15,7 @@ public final class Problem extends RuntimeException {
     NOT_FOUND,       // 404
     CONFLICT,        // 409
     TOO_LARGE,       // 413
+    UNSUPPORTED_MEDIA_TYPE, // 415: a body in a type the endpoint does not take
     UNPROCESSABLE,   // 422: well-formed but refused by a rule (e.g. the age gate)
     RATE_LIMITED,    // 429
     UNAVAILABLE      // 503: a safeguard could not run, so the request was refused (fail closed)

@@ -21,6 +21,7 @@ final class ApiErrors {
       case NOT_FOUND -> 404;
       case CONFLICT -> 409;
       case TOO_LARGE -> 413;
+      case UNSUPPORTED_MEDIA_TYPE -> 415;
       case UNPROCESSABLE -> 422;
       case RATE_LIMITED -> 429;
       case UNAVAILABLE -> 503;

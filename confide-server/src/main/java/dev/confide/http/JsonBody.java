@@ -50,6 +50,7 @@ final class JsonBody {
       if (bytes.length == 0) {
         throw Problem.invalid("missing_body", "a JSON object body is required");
       }
+      requireJsonFromBrowsers(ctx);
       node = MAPPER.readTree(bytes);
     } catch (JsonProcessingException e) {
       throw Problem.invalid("malformed_json", "the body is not valid JSON"
@@ -61,6 +62,26 @@ final class JsonBody {
       throw Problem.invalid("invalid_body", "the body must be a JSON object");
     }
     return node;
+  }
+
+  /**
+   * A body without an Authorization header may come from a browser, so it must say it is JSON: a
+   * cross-site page can post {@code text/plain} or a form without asking, but not
+   * {@code application/json}, which needs a CORS preflight Confide never grants. Without this, a
+   * page elsewhere could post a login as {@code text/plain} and sign the visitor into an account of
+   * its choosing (log-in CSRF); session requests carry a CSRF token as well. Bearer-key clients,
+   * which no page can make a browser send, may omit the type.
+   */
+  private static void requireJsonFromBrowsers(Context ctx) {
+    if (ctx.header("Authorization") != null) {
+      return;
+    }
+    String type = ctx.contentType();
+    String media = type == null ? "" : type.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
+    if (!media.equals("application/json") && !(media.startsWith("application/") && media.endsWith("+json"))) {
+      throw new Problem(Problem.Kind.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
+          "send the body as JSON with the header Content-Type: application/json");
+    }
   }
 
   /** The raw value of a field (null when absent), for shapes the typed readers do not cover. */

@@ -194,6 +194,35 @@ class HardeningTest {
   }
 
   @Test
+  void aBodyFromABrowserMustBeJsonSoNoPageElsewhereCanSignAVisitorIntoAnAccount() {
+    try (TestServer server = TestServer.start(TestBackend.H2, tmp)) {
+      ApiClient mallory = server.client();
+      mallory.signUp("Mallory", "planted@example.com", PASSWORD, "1990-01-01");
+      String secret = mallory.post("/api/keys", Map.of()).json().get("secret").asText();
+      String login = "{\"email\":\"planted@example.com\",\"password\":\"" + PASSWORD + "\"}";
+      String signup = "{\"name\":\"Planted\",\"email\":\"planted2@example.com\",\"password\":\"" + PASSWORD
+          + "\",\"birthDate\":\"1990-01-01\"}";
+      String staff = "{\"email\":\"staff@example.com\",\"password\":\"" + PASSWORD + "\",\"totp\":\"123456\"}";
+      // What a cross-site form or a no-cors fetch can send without a preflight.
+      for (String type : List.of("text/plain", "text/plain; charset=utf-8", "application/x-www-form-urlencoded",
+          "multipart/form-data; boundary=x")) {
+        for (String[] call : new String[][] {{"/api/auth/login", login}, {"/api/auth/signup", signup}, {"/api/admin/login", staff}}) {
+          Response r = server.client().send("POST", call[0], call[1], Map.of("Content-Type", type));
+          assertThat(r.status()).as(call[0] + " as " + type).isEqualTo(415);
+          assertThat(r.errorCode()).isEqualTo("unsupported_media_type");
+          assertThat(r.headers().allValues("Set-Cookie")).as("no session from " + call[0] + " as " + type).isEmpty();
+        }
+      }
+      assertThat(server.client().get("/api/me").status()).isEqualTo(401);
+      Response json = server.client().send("POST", "/api/auth/login", login, Map.of("Content-Type", "application/json; charset=utf-8"));
+      assertThat(json.status()).as("JSON, as the web app and API clients send it").isEqualTo(200);
+      Response keyed = server.client().withBearer(secret).send("POST", "/v1/chat/completions",
+          "{\"model\":\"builtin-echo\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", Map.of("Content-Type", "text/plain"));
+      assertThat(keyed.status()).as("a bearer-key client, which no page can make a browser be, may leave the type out").isEqualTo(200);
+    }
+  }
+
+  @Test
   void logInIsLockedPerAddressWithRetryAfterAndALockedAccountCannotBeProbedForExistence() {
     try (TestServer server = TestServer.start(TestBackend.H2, tmp, "loginLimits: {perAccountPerMinute: 2, perIpPerMinute: 6}\n", false)) {
       server.client().signUp("Ada", "exists@example.com", PASSWORD, "1990-01-01");

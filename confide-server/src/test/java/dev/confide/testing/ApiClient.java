@@ -111,7 +111,7 @@ public final class ApiClient {
     if (bearer != null) {
       request.header("Authorization", "Bearer " + bearer);
     }
-    headers.forEach(request::header);
+    headers.forEach(request::setHeader);
     try {
       HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
       JsonNode json = null;
