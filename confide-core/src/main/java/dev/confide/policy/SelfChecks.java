@@ -26,6 +26,8 @@ public interface SelfChecks {
   String AUDIT_CHAIN = "audit.chain";
   /** The PII engine is loaded and the shield fails closed (P05, P13, P15, P31). */
   String PII_READY = "pii.ready";
+  /** No upstream model provider has its PII shield off; only a subject's recorded consent lifts it (P15). */
+  String SHIELD_ON = "shield.on";
   /** Every configured outbound recipient (model providers, mail, analytics) is a processor in the policy (P14, P36). */
   String PROCESSORS_REGISTERED = "processors.registered";
   /** Mail can be delivered: the outbox is configured and draining (P30, P33, P35, P37). */
@@ -39,7 +41,7 @@ public interface SelfChecks {
 
   /** Every name above; a complete implementation answers each. */
   List<String> NAMES = List.of(KEYS_FRESH, KEY_ROTATION_JOB, RETENTION_JOB, SWEEPS_ON_TIME, TLS, AUDIT_CHAIN, PII_READY,
-      PROCESSORS_REGISTERED, MAIL_OUTBOX, REQUEST_DEADLINES_JOB, AGE_GATE, RATE_LIMITS);
+      SHIELD_ON, PROCESSORS_REGISTERED, MAIL_OUTBOX, REQUEST_DEADLINES_JOB, AGE_GATE, RATE_LIMITS);
 
   /** The outcome of one check; {@code detail} says what was seen and never holds personal data. */
   record Result(boolean passed, String detail) {

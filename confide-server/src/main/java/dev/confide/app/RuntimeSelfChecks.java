@@ -54,6 +54,7 @@ public final class RuntimeSelfChecks implements SelfChecks {
     all.put(TLS, this::tls);
     all.put(AUDIT_CHAIN, this::auditChain);
     all.put(PII_READY, this::piiReady);
+    all.put(SHIELD_ON, this::shieldOn);
     all.put(PROCESSORS_REGISTERED, this::processorsRegistered);
     all.put(MAIL_OUTBOX, this::mailOutbox);
     all.put(AGE_GATE, this::ageGate);
@@ -160,6 +161,21 @@ public final class RuntimeSelfChecks implements SelfChecks {
         ? Result.pass("the PII engine finds an e-mail address in a probe; the shield fails closed after "
             + confide.config.pii().shieldTimeoutMs() + " ms")
         : Result.fail("the PII engine missed the e-mail address in its probe");
+  }
+
+  /**
+   * P15 lets personal data reach a model provider only with the subject's recorded consent, which
+   * switches the shield off for that subject alone; a provider configured with {@code shield: off}
+   * would take it from everyone without asking.
+   */
+  private Result shieldOn() {
+    List<String> off = confide.config.providers().stream().filter(p -> "off".equals(p.shield())).map(ConfideConfig.Provider::name).toList();
+    if (!off.isEmpty()) {
+      return Result.fail("the PII shield is off for " + String.join(", ", off)
+          + ": personal data would reach them without consent (set shield: redact or pseudonymize)");
+    }
+    return Result.pass(confide.config.providers().size() + " upstream provider(s), each with the PII shield on; "
+        + "only a subject's recorded consent switches it off");
   }
 
   /**

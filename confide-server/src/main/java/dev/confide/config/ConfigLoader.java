@@ -89,7 +89,7 @@ public final class ConfigLoader {
       tree.putArray("providers");
       return;
     }
-    Map<String, Object> defaults = Map.of("type", "openai", "country", "unknown", "baa", false, "shield", "off",
+    Map<String, Object> defaults = Map.of("type", "openai", "country", "unknown", "baa", false, "shield", "pseudonymize",
         "connectTimeoutMs", 5000, "readTimeoutMs", 60000);
     for (JsonNode provider : providers) {
       if (provider instanceof ObjectNode p) {

@@ -153,6 +153,9 @@ class RuntimeSelfChecksTest {
       assertThat(https.detail()).contains("P-521");
 
       assertThat(run(plain, SelfChecks.PII_READY).passed()).isTrue();
+      assertThat(server.confide.config.providers().get(0).shield()).as("a provider without a shield key is shielded").isEqualTo("pseudonymize");
+      assertThat(run(plain, SelfChecks.SHIELD_ON)).isEqualTo(Result.pass(
+          "1 upstream provider(s), each with the PII shield on; only a subject's recorded consent switches it off"));
       assertThat(run(plain, SelfChecks.PROCESSORS_REGISTERED).detail()).isEqualTo("1 model providers, each listed in the policy");
       assertThat(run(plain, SelfChecks.AGE_GATE)).isEqualTo(Result.pass("sign-up requires age 13; the policy states 13"));
       assertThat(run(plain, SelfChecks.RATE_LIMITS)).isEqualTo(
@@ -185,9 +188,12 @@ class RuntimeSelfChecksTest {
             baseUrl: http://127.0.0.1:9/v1
             models: [acme-1]
             baa: true
+            shield: off
         """, false, blind)) {
       RuntimeSelfChecks checks = new RuntimeSelfChecks(server.confide, false);
       assertThat(run(checks, SelfChecks.PII_READY).passed()).isFalse();
+      assertThat(run(checks, SelfChecks.SHIELD_ON)).isEqualTo(Result.fail("the PII shield is off for acme-llm: personal data would "
+          + "reach them without consent (set shield: redact or pseudonymize)"));
       Result processors = run(checks, SelfChecks.PROCESSORS_REGISTERED);
       assertThat(processors.passed()).isFalse();
       assertThat(processors.detail()).isEqualTo(
