@@ -1,5 +1,6 @@
 package dev.confide.analytics;
 
+import dev.confide.consent.SubjectSettings;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -18,11 +19,21 @@ public final class AnonymousEvents {
   public static final String FEEDBACK_RETRACTED = "feedback_retracted";
 
   private final Jdbi jdbi;
+  private final SubjectSettings settings;
   private final Clock clock;
 
-  public AnonymousEvents(Jdbi jdbi, Clock clock) {
+  public AnonymousEvents(Jdbi jdbi, SubjectSettings settings, Clock clock) {
     this.jdbi = jdbi;
+    this.settings = settings;
     this.clock = clock;
+  }
+
+  /**
+   * Whether what the subject does may be counted at all: not while restricted (P26) or objecting to
+   * analytics (P28). The subject is asked about, never recorded.
+   */
+  public boolean counts(UUID subject) {
+    return settings.get(subject).allowsAnalytics();
   }
 
   public void record(String kind, String model, String rating) {

@@ -1,6 +1,5 @@
 package dev.confide.analytics;
 
-import dev.confide.consent.Settings;
 import dev.confide.consent.SubjectSettings;
 import dev.confide.problem.Problem;
 import java.math.BigDecimal;
@@ -163,7 +162,7 @@ public final class ThumbsStatistics {
     Map<UUID, Boolean> allowed = new HashMap<>();
     List<Thumb> thumbs = new ArrayList<>();
     for (Group g : groups) {
-      if (!allowed.computeIfAbsent(g.subject(), s -> allowsAnalytics(settings.get(s)))) {
+      if (!allowed.computeIfAbsent(g.subject(), s -> settings.get(s).allowsAnalytics())) {
         continue;
       }
       for (long k = 0; k < Math.min(g.count(), maxThumbsPerSubject); k++) {
@@ -171,9 +170,5 @@ public final class ThumbsStatistics {
       }
     }
     return thumbs;
-  }
-
-  private static boolean allowsAnalytics(Settings s) {
-    return !s.restricted() && !s.objectsTo("analytics");
   }
 }

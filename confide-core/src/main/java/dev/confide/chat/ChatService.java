@@ -402,26 +402,38 @@ public final class ChatService {
     if (!"assistant".equals(message.role())) {
       throw Problem.invalid("not_an_answer", "feedback is for answers");
     }
-    String previous = jdbi.inTransaction(h -> {
+    // Kept for the subject either way; counted anonymously only while the subject allows it (P26,
+    // P28), and a change retracts the old rating only if that one was counted.
+    boolean counts = analytics.counts(subject);
+    record Previous(String rating, boolean counted) {}
+    Previous previous = jdbi.inTransaction(h -> {
       conversations.requireForWrite(h, subject, message.conversationId());
-      String old = h.createQuery("SELECT rating FROM message_feedback WHERE message_id = :m AND subject_id = :s")
-          .bind("m", messageId).bind("s", subject).mapTo(String.class).findOne().orElse(null);
+      Previous old = h.createQuery("SELECT rating, counted FROM message_feedback WHERE message_id = :m AND subject_id = :s")
+          .bind("m", messageId).bind("s", subject).map((rs, ctx) -> new Previous(rs.getString(1), rs.getBoolean(2)))
+          .findOne().orElse(null);
+      if (old != null && old.rating().equals(rating)) {
+        return old;
+      }
       if (old == null) {
-        h.createUpdate("INSERT INTO message_feedback (message_id, subject_id, rating, updated_at) VALUES (:m, :s, :r, :now)")
-            .bind("m", messageId).bind("s", subject).bind("r", rating).bind("now", clock.instant()).execute();
+        h.createUpdate("""
+                INSERT INTO message_feedback (message_id, subject_id, rating, counted, updated_at)
+                VALUES (:m, :s, :r, :counted, :now)""")
+            .bind("m", messageId).bind("s", subject).bind("r", rating).bind("counted", counts).bind("now", clock.instant()).execute();
       } else {
-        h.createUpdate("UPDATE message_feedback SET rating = :r, updated_at = :now WHERE message_id = :m")
-            .bind("r", rating).bind("now", clock.instant()).bind("m", messageId).execute();
+        h.createUpdate("UPDATE message_feedback SET rating = :r, counted = :counted, updated_at = :now WHERE message_id = :m")
+            .bind("r", rating).bind("counted", counts).bind("now", clock.instant()).bind("m", messageId).execute();
       }
       return old;
     });
-    if (rating.equals(previous)) {
+    if (previous != null && rating.equals(previous.rating())) {
       return;
     }
-    if (previous != null) {
-      analytics.record(AnonymousEvents.FEEDBACK_RETRACTED, message.model(), previous);
+    if (previous != null && previous.counted()) {
+      analytics.record(AnonymousEvents.FEEDBACK_RETRACTED, message.model(), previous.rating());
     }
-    analytics.record(AnonymousEvents.FEEDBACK, message.model(), rating);
+    if (counts) {
+      analytics.record(AnonymousEvents.FEEDBACK, message.model(), rating);
+    }
   }
 
   private Answer answer(Caller caller, UUID conversation, UUID userMessage, List<ChatMessage> context, String model,

@@ -34,6 +34,11 @@ public record Settings(
     return objections.getOrDefault(purpose, false);
   }
 
+  /** Whether the subject's activity may be counted in anonymous analytics, such as thumbs per model (P26, P28). */
+  public boolean allowsAnalytics() {
+    return !restricted && !objectsTo("analytics");
+  }
+
   /** Whether the subject's conversations may be used for model training (P12, P26, P28). */
   public boolean allowsTraining() {
     return !trainingOptOut && !restricted && !objectsTo("training");

@@ -195,7 +195,6 @@ public final class Confide implements AutoCloseable {
           config.keys().rotationBatchSize(), hooks.rotationObserver());
       this.models = new ModelCatalog(providers(config));
       this.usage = new UsageLedger(jdbi, blindIndex, clock);
-      this.analytics = new AnonymousEvents(jdbi, clock);
       RateLimiter.Limit perSubject = limit(config.rateLimits().perSubject());
       RateLimiter.Limit perApiKey = limit(config.rateLimits().perApiKey());
       if (config.redis().url() != null) {
@@ -217,6 +216,7 @@ public final class Confide implements AutoCloseable {
       SettingsDefaults settingsDefaults = new SettingsDefaults(policy.defaults().chatRetentionDays(),
           policy.defaults().dataCollection(), policy.defaults().dataCollectionForHipaa());
       this.settings = new SubjectSettings(jdbi, accounts, settingsDefaults, clock);
+      this.analytics = new AnonymousEvents(jdbi, settings, clock);
       this.piiDetector = hooks.piiDetector() != null ? hooks.piiDetector() : PiiEngine.standard();
       this.providerConsents = new ShieldPolicy(new ProviderConsents(jdbi, clock), accounts);
       // Detection gets threads of its own: queued behind comparisons it would add latency to every turn.

@@ -238,6 +238,37 @@ class ChatApiTest {
     }
   }
 
+  @Tag("P26")
+  @Tag("P28")
+  @ParameterizedTest
+  @EnumSource(TestBackend.class)
+  void aRestrictedOrObjectingSubjectsThumbsAreKeptForThemButNotCounted(TestBackend backend) {
+    try (TestServer server = TestServer.start(backend, tmp)) {
+      ApiClient ada = signedUp(server, "uncounted@example.com");
+      java.util.UUID subject = server.confide.accounts.authenticate("uncounted@example.com", GatewayTest.PASSWORD.toCharArray()).orElseThrow();
+      JsonNode t = turn(ada, null, "rate me quietly", "builtin-tiny");
+      String message = t.at("/message/id").asText();
+      AnonymousEvents analytics = server.confide.analytics;
+
+      assertThat(ada.patch("/api/settings", Map.of("objections", Map.of("analytics", true))).status()).isEqualTo(200);
+      assertThat(ada.post("/api/messages/" + message + "/feedback", Map.of("rating", "up")).status()).isEqualTo(200);
+      assertThat(ada.get("/api/conversations/" + t.get("conversationId").asText()).json().at("/messages/1/rating").asText())
+          .as("the rating stays with the subject's data").isEqualTo("up");
+      assertThat(analytics.netRatings()).as("objecting to analytics: nothing counted").isEmpty();
+
+      assertThat(ada.patch("/api/settings", Map.of("objections", Map.of("analytics", false))).status()).isEqualTo(200);
+      server.confide.settings.change(subject, dev.confide.consent.SubjectSettings.Change.none().withRestricted(true), "staff", null);
+      assertThat(ada.post("/api/messages/" + message + "/feedback", Map.of("rating", "down")).status()).isEqualTo(200);
+      assertThat(analytics.netRatings()).as("restricted: nothing counted, and nothing retracted that was never counted").isEmpty();
+
+      server.confide.settings.change(subject, dev.confide.consent.SubjectSettings.Change.none().withRestricted(false), "staff", null);
+      assertThat(ada.post("/api/messages/" + message + "/feedback", Map.of("rating", "up")).status()).isEqualTo(200);
+      assertThat(analytics.netRatings().get("builtin-tiny")).as("counted again once lifted").containsExactly(Map.entry("up", 1L));
+      assertThat(ada.post("/api/messages/" + message + "/feedback", Map.of("rating", "down")).status()).isEqualTo(200);
+      assertThat(analytics.netRatings().get("builtin-tiny")).containsEntry("up", 0L).containsEntry("down", 1L);
+    }
+  }
+
   @ParameterizedTest
   @EnumSource(TestBackend.class)
   void nativeTurnsStreamAsServerSentEvents(TestBackend backend) {
