@@ -42,8 +42,12 @@ final class AccountRoutes {
 
   /** P24 corrections, and of the data region (P36), which decides where the subject's data may go. */
   private void correct(Context ctx) {
-    UUID subject = ConfideHttp.principal(ctx).subject();
+    Principal principal = ConfideHttp.principal(ctx);
+    UUID subject = principal.subject();
     JsonBody body = JsonBody.read(ctx, Set.of("name", "email", "company", "role", "preferences", "region"));
+    if (body.has("email")) {
+      principal.requireSession("the account's e-mail address is changed"); // where its codes and notices go
+    }
     String region = body.has("region") ? SubjectRegions.parse(body.requiredString("region")) : null;
     ProfileChanges changes = new ProfileChanges(
         body.has("name") ? Optional.of(body.requiredString("name")) : Optional.empty(),
@@ -61,9 +65,7 @@ final class AccountRoutes {
   /** P25: erases the caller's account at once and returns the signed receipt. */
   private void erase(Context ctx) {
     Principal principal = ConfideHttp.principal(ctx);
-    if (!principal.viaCookie()) {
-      throw new Problem(Problem.Kind.FORBIDDEN, "session_required", "an account is erased from a signed-in session");
-    }
+    principal.requireSession("an account is erased");
     var receipt = confide.erasure.erase(principal.subject(), "user_request");
     cookie.clear(ctx);
     ctx.json(Map.of("receipt", Map.of("payload", receipt.payload(), "signature", receipt.signature())));
@@ -71,10 +73,7 @@ final class AccountRoutes {
 
   private void createKey(Context ctx) {
     Principal principal = ConfideHttp.principal(ctx);
-    if (!principal.viaCookie()) {
-      // A leaked key must not be able to mint more keys for itself.
-      throw new Problem(Problem.Kind.FORBIDDEN, "session_required", "API keys are created from a signed-in session");
-    }
+    principal.requireSession("API keys are created");
     Optional<String> name = Optional.empty();
     if (ctx.contentLength() != 0 && ctx.bodyAsBytes().length > 0) {
       name = JsonBody.read(ctx, Set.of("name")).optionalString("name");

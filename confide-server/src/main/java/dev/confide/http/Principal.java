@@ -1,5 +1,6 @@
 package dev.confide.http;
 
+import dev.confide.problem.Problem;
 import java.util.UUID;
 
 /**
@@ -9,5 +10,16 @@ import java.util.UUID;
 record Principal(UUID subject, byte[] sessionId, byte[] csrfToken, UUID apiKeyId) {
   boolean viaCookie() {
     return sessionId != null;
+  }
+
+  /**
+   * Refuses an API-key caller with 403 {@code session_required}: what would let a leaked key take
+   * the account over or end it (erasing it, minting keys, changing its e-mail) needs the person,
+   * signed in.
+   */
+  void requireSession(String what) {
+    if (!viaCookie()) {
+      throw new Problem(Problem.Kind.FORBIDDEN, "session_required", what + " from a signed-in session, not with an API key");
+    }
   }
 }

@@ -39,8 +39,8 @@ final class PrivacyRequestRoutes {
     Principal principal = ConfideHttp.principal(ctx);
     JsonBody body = JsonBody.read(ctx, Set.of("type", "jurisdiction", "purposes"));
     String type = body.requiredString("type");
-    if (type.equals("erase") && !principal.viaCookie()) {
-      throw new Problem(Problem.Kind.FORBIDDEN, "session_required", "an account is erased from a signed-in session");
+    if (type.equals("erase")) {
+      principal.requireSession("an account is erased");
     }
     List<String> purposes = body.has("purposes") ? body.requiredStringList("purposes") : List.of();
     PrivacyRequests.Request request = confide.privacyRequests.submit(principal.subject(), type,

@@ -184,6 +184,10 @@ class AccountApiTest {
       Response mint = bearer.post("/api/keys", Map.of());
       assertThat(mint.status()).as("a key cannot mint keys").isEqualTo(403);
       assertThat(mint.errorCode()).isEqualTo("session_required");
+      Response takeover = bearer.patch("/api/me", Map.of("email", "attacker@example.com"));
+      assertThat(takeover.status()).as("a key cannot move the account to another address").isEqualTo(403);
+      assertThat(takeover.errorCode()).isEqualTo("session_required");
+      assertThat(ada.get("/api/me").json().get("email").asText()).isEqualTo("keys@example.com");
 
       ApiClient mallory = server.client();
       mallory.signUp("Mallory", "mallory@example.com", PASSWORD, "1990-01-01");
