@@ -262,6 +262,15 @@ public final class ChatService {
     if (!"assistant".equals(earlier.role()) || earlier.parentId() == null) {
       throw Problem.invalid("not_an_answer", "only answers can be regenerated");
     }
+    // The new answer would name its model, which a blind comparison keeps hidden until the decision.
+    boolean undecided = jdbi.withHandle(h -> h.createQuery("""
+            SELECT COUNT(*) FROM comparisons
+            WHERE subject_id = :s AND choice IS NULL AND (answer_a_id = :m OR answer_b_id = :m)""")
+        .bind("s", caller.subject()).bind("m", assistantMessageId).mapTo(Integer.class).one()) > 0;
+    if (undecided) {
+      throw new Problem(Problem.Kind.CONFLICT, "comparison_undecided",
+          "this answer is one side of a comparison that is not decided yet; decide it first");
+    }
     String chosen = model == null ? earlier.model() : model;
     ModelProvider provider = provider(chosen);
     long started = System.nanoTime();

@@ -178,6 +178,9 @@ class ChatApiTest {
       assertThat(answers).extracting(a -> a.get("label").asText()).containsExactly("a", "b");
       assertThat(answers.get(0).get("content").asText()).isEqualTo("which is better?");
       assertThat(answers.get(0).has("model")).as("blind until decided").isFalse();
+      Response peek = ada.post("/api/messages/" + answers.get(0).get("messageId").asText() + "/regenerate", Map.of());
+      assertThat(peek.status()).as("a regenerated answer would name the model").isEqualTo(409);
+      assertThat(peek.errorCode()).isEqualTo("comparison_undecided");
       assertThat(ada.get("/api/conversations/" + conversation).json().get("messages")).as("no answer joins before the decision")
           .hasSize(3);
 
@@ -191,6 +194,8 @@ class ChatApiTest {
       assertThat(messages).hasSize(4);
       assertThat(messages.get(3).get("content").asText()).isEqualTo(answers.get(1).get("content").asText());
       assertThat(ada.post("/api/comparisons/" + id + "/decision", Map.of("choice", "a")).errorCode()).isEqualTo("already_decided");
+      assertThat(ada.post("/api/messages/" + answers.get(1).get("messageId").asText() + "/regenerate", Map.of()).status())
+          .as("once decided, the kept answer can be regenerated").isEqualTo(201);
 
       assertThat(events).hasSize(1);
       DecisionEvent event = events.get(0);
