@@ -102,7 +102,8 @@ public record ConfideConfig(
 
   public record Gateway(int maxPromptChars, int compareThreads) {}
 
-  public record Server(String host, int port, long maxBodyBytes, boolean secureCookies, Tls tls) {}
+  /** {@code trustedProxies}: addresses or CIDR ranges whose {@code X-Forwarded-For} names the client. */
+  public record Server(String host, int port, long maxBodyBytes, boolean secureCookies, List<String> trustedProxies, Tls tls) {}
 
   public record Tls(boolean enabled, String keystore, String keystorePasswordEnv, List<String> namedGroups,
       long hstsMaxAgeSeconds) {}
@@ -123,7 +124,8 @@ public record ConfideConfig(
 
   /** The same configuration listening on another port. */
   public ConfideConfig withPort(int port) {
-    return new ConfideConfig(dataDir, new Server(server.host(), port, server.maxBodyBytes(), server.secureCookies(), server.tls()),
+    return new ConfideConfig(dataDir, new Server(server.host(), port, server.maxBodyBytes(), server.secureCookies(), server.trustedProxies(),
+        server.tls()),
         database, keys, sessions, passwords, loginLimits, ageGate, providers, builtinModels, rateLimits, redis, comparisons, gateway, pii, training, retention, staff, mail, policy, defaultDataRegion, analytics, accessArchive);
   }
 

@@ -265,6 +265,11 @@ public final class ConfigLoader {
     require(problems, c.server().port() >= 0 && c.server().port() <= 65535, "server.port: must be between 0 and 65535");
     require(problems, c.server().maxBodyBytes() >= 1024, "server.maxBodyBytes: must be at least 1024");
     require(problems, c.server().host() != null && !c.server().host().isBlank(), "server.host: must be set");
+    List<String> proxies = c.server().trustedProxies() == null ? List.of() : c.server().trustedProxies();
+    for (int i = 0; i < proxies.size(); i++) {
+      require(problems, proxies.get(i) != null && dev.confide.http.ClientAddress.isValidRange(proxies.get(i)),
+          "server.trustedProxies[" + i + "]: must be an IP address or a CIDR range such as 10.0.0.0/8");
+    }
     require(problems, c.server().tls().namedGroups() != null && !c.server().tls().namedGroups().isEmpty()
         && c.server().tls().namedGroups().stream().allMatch(g -> g.matches("[a-z0-9]+")),
         "server.tls.namedGroups: must list TLS named groups such as secp521r1");

@@ -16,11 +16,13 @@ final class AuthRoutes {
 
   private final Confide confide;
   private final SessionCookie cookie;
+  private final ClientAddress clients;
   private final LoginThrottle throttle;
 
-  AuthRoutes(Confide confide, SessionCookie cookie, LoginThrottle throttle) {
+  AuthRoutes(Confide confide, SessionCookie cookie, ClientAddress clients, LoginThrottle throttle) {
     this.confide = confide;
     this.cookie = cookie;
+    this.clients = clients;
     this.throttle = throttle;
   }
 
@@ -44,7 +46,7 @@ final class AuthRoutes {
       if (region != null) {
         confide.regions.set(subject, region);
       }
-      confide.accessLog.record(subject, "signup", ctx.ip(), ctx.header("User-Agent"));
+      confide.accessLog.record(subject, "signup", clients.of(ctx), ctx.header("User-Agent"));
       ctx.status(201).json(openSession(ctx, subject));
     } finally {
       Arrays.fill(password, '\0');
@@ -59,7 +61,7 @@ final class AuthRoutes {
     try {
       UUID subject = confide.accounts.authenticate(email, password)
           .orElseThrow(() -> new Problem(Problem.Kind.UNAUTHENTICATED, "invalid_credentials", "email or password is wrong"));
-      confide.accessLog.record(subject, "login", ctx.ip(), ctx.header("User-Agent"));
+      confide.accessLog.record(subject, "login", clients.of(ctx), ctx.header("User-Agent"));
       ctx.json(openSession(ctx, subject));
     } finally {
       Arrays.fill(password, '\0');
@@ -81,6 +83,6 @@ final class AuthRoutes {
   }
 
   private void throttle(Context ctx, byte[] accountIndex) {
-    throttle.admit(ctx.ip(), accountIndex);
+    throttle.admit(clients.of(ctx), accountIndex);
   }
 }

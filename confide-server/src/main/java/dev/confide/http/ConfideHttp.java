@@ -46,6 +46,7 @@ public final class ConfideHttp implements AutoCloseable {
   private final ConfideConfig config;
   private final PrometheusMeterRegistry metrics;
   private final SessionCookie sessionCookie;
+  private final ClientAddress clients;
   private final SettingsRoutes settingsRoutes;
   private final boolean tls;
   private final Javalin app;
@@ -57,6 +58,7 @@ public final class ConfideHttp implements AutoCloseable {
     this.tls = tls;
     this.metrics = confide.metrics;
     this.sessionCookie = new SessionCookie(confide.cookieSealer, tls || config.server().secureCookies());
+    this.clients = new ClientAddress(config.server().trustedProxies() == null ? java.util.List.of() : config.server().trustedProxies());
     this.settingsRoutes = new SettingsRoutes(confide);
     new JvmMemoryMetrics().bindTo(metrics);
     new JvmGcMetrics().bindTo(metrics);
@@ -131,11 +133,11 @@ public final class ConfideHttp implements AutoCloseable {
     c.routes.after(this::recordMetrics);
 
     new OpsRoutes(confide, metrics).register(c.routes);
-    new AuthRoutes(confide, sessionCookie, new LoginThrottle(
+    new AuthRoutes(confide, sessionCookie, clients, new LoginThrottle(
         config.loginLimits().perAccountPerMinute(), config.loginLimits().perIpPerMinute())).register(c.routes);
     new AccountRoutes(confide, sessionCookie).register(c.routes);
     SessionCookie staffCookie = new SessionCookie(confide.cookieSealer, tls || config.server().secureCookies(), "confide_staff");
-    new StaffAuthRoutes(confide, staffCookie,
+    new StaffAuthRoutes(confide, staffCookie, clients,
         new LoginThrottle(config.loginLimits().perAccountPerMinute(), config.loginLimits().perIpPerMinute()))
         .register(c.routes);
     new AdminRoutes(confide).register(c.routes);
@@ -264,7 +266,7 @@ public final class ConfideHttp implements AutoCloseable {
       }
       ApiKeys.Principal key = confide.apiKeys.authenticate(authorization.substring("Bearer ".length()).trim())
           .orElseThrow(ConfideHttp::unauthenticated);
-      confide.accessLog.recordKeyUse(key.subject(), key.keyId(), ctx.ip(), ctx.header("User-Agent"));
+      confide.accessLog.recordKeyUse(key.subject(), key.keyId(), clients.of(ctx), ctx.header("User-Agent"));
       return new Principal(key.subject(), null, null, key.keyId());
     }
     SessionCookie.Contents contents = sessionCookie.read(ctx).orElseThrow(ConfideHttp::unauthenticated);

@@ -29,11 +29,13 @@ final class StaffAuthRoutes {
 
   private final Confide confide;
   private final SessionCookie cookie;
+  private final ClientAddress clients;
   private final LoginThrottle throttle;
 
-  StaffAuthRoutes(Confide confide, SessionCookie cookie, LoginThrottle throttle) {
+  StaffAuthRoutes(Confide confide, SessionCookie cookie, ClientAddress clients, LoginThrottle throttle) {
     this.confide = confide;
     this.cookie = cookie;
+    this.clients = clients;
     this.throttle = throttle;
   }
 
@@ -81,7 +83,7 @@ final class StaffAuthRoutes {
     String email = body.requiredString("email");
     char[] password = body.requiredString("password").toCharArray();
     String totp = body.requiredString("totp");
-    throttle.admit(ctx.ip(), ("staff:" + email.strip().toLowerCase(java.util.Locale.ROOT)).getBytes());
+    throttle.admit(clients.of(ctx), ("staff:" + email.strip().toLowerCase(java.util.Locale.ROOT)).getBytes());
     try {
       StaffDirectory.SignedIn signedIn = confide.staff.signIn(email, password, totp)
           .orElseThrow(() -> new Problem(Problem.Kind.UNAUTHENTICATED, "invalid_credentials",

@@ -252,6 +252,27 @@ class HardeningTest {
     }
   }
 
+  @Test
+  void behindATrustedProxyEachClientAddressHasItsOwnLogInBucket() {
+    try (TestServer server = TestServer.start(TestBackend.H2, tmp,
+        "server: {trustedProxies: [\"127.0.0.1\", \"::1\"]}\nloginLimits: {perAccountPerMinute: 50, perIpPerMinute: 2}\n", false)) {
+      String guess = "{\"email\":\"%s@example.com\",\"password\":\"a wrong guess here\"}";
+      for (int i = 0; i < 2; i++) {
+        assertThat(server.client().send("POST", "/api/auth/login", guess.formatted("a" + i), Map.of("X-Forwarded-For", "203.0.113.1"))
+            .status()).isEqualTo(401);
+      }
+      assertThat(server.client().send("POST", "/api/auth/login", guess.formatted("a3"), Map.of("X-Forwarded-For", "203.0.113.1"))
+          .status()).as("that client's two attempts are spent").isEqualTo(429);
+      assertThat(server.client().send("POST", "/api/auth/login", guess.formatted("b"), Map.of("X-Forwarded-For", "203.0.113.2"))
+          .status()).as("another client behind the same proxy is not locked out").isEqualTo(401);
+      assertThat(server.client().send("POST", "/api/auth/login", guess.formatted("c"),
+          Map.of("X-Forwarded-For", "203.0.113.1, 203.0.113.3")).status())
+          .as("what the client itself put left of the proxy's entry is not believed").isEqualTo(401);
+      assertThat(server.client().send("POST", "/api/auth/login", guess.formatted("d"),
+          Map.of("X-Forwarded-For", "198.51.100.1, 203.0.113.1")).status()).isEqualTo(429);
+    }
+  }
+
   @ParameterizedTest
   @EnumSource(TestBackend.class)
   void oversizedBodiesAreRefusedAsJsonOnEveryKindOfEndpoint(TestBackend backend) {
