@@ -102,8 +102,12 @@ public record ConfideConfig(
 
   public record Gateway(int maxPromptChars, int compareThreads) {}
 
-  /** {@code trustedProxies}: addresses or CIDR ranges whose {@code X-Forwarded-For} names the client. */
-  public record Server(String host, int port, long maxBodyBytes, boolean secureCookies, List<String> trustedProxies, Tls tls) {}
+  /**
+   * {@code trustedProxies}: addresses or CIDR ranges whose {@code X-Forwarded-For} names the client.
+   * {@code metricsToken}: the bearer token {@code /metrics} requires; unset, it answers this host only.
+   */
+  public record Server(String host, int port, long maxBodyBytes, boolean secureCookies, List<String> trustedProxies,
+      String metricsToken, Tls tls) {}
 
   public record Tls(boolean enabled, String keystore, String keystorePasswordEnv, List<String> namedGroups,
       long hstsMaxAgeSeconds) {}
@@ -125,7 +129,7 @@ public record ConfideConfig(
   /** The same configuration listening on another port. */
   public ConfideConfig withPort(int port) {
     return new ConfideConfig(dataDir, new Server(server.host(), port, server.maxBodyBytes(), server.secureCookies(), server.trustedProxies(),
-        server.tls()),
+        server.metricsToken(), server.tls()),
         database, keys, sessions, passwords, loginLimits, ageGate, providers, builtinModels, rateLimits, redis, comparisons, gateway, pii, training, retention, staff, mail, policy, defaultDataRegion, analytics, accessArchive);
   }
 

@@ -36,6 +36,7 @@ public final class ConfigLoader {
       Map.entry("CONFIDE_HOST", "server.host"),
       Map.entry("CONFIDE_PORT", "server.port"),
       Map.entry("CONFIDE_SECURE_COOKIES", "server.secureCookies"),
+      Map.entry("CONFIDE_METRICS_TOKEN", "server.metricsToken"),
       Map.entry("CONFIDE_TLS", "server.tls.enabled"),
       Map.entry("CONFIDE_TLS_KEYSTORE", "server.tls.keystore"),
       Map.entry("CONFIDE_DB_URL", "database.url"),
@@ -265,6 +266,8 @@ public final class ConfigLoader {
     require(problems, c.server().port() >= 0 && c.server().port() <= 65535, "server.port: must be between 0 and 65535");
     require(problems, c.server().maxBodyBytes() >= 1024, "server.maxBodyBytes: must be at least 1024");
     require(problems, c.server().host() != null && !c.server().host().isBlank(), "server.host: must be set");
+    require(problems, c.server().metricsToken() == null || c.server().metricsToken().length() >= 32,
+        "server.metricsToken: must be at least 32 characters (or unset, to serve /metrics to this host only)");
     List<String> proxies = c.server().trustedProxies() == null ? List.of() : c.server().trustedProxies();
     for (int i = 0; i < proxies.size(); i++) {
       require(problems, proxies.get(i) != null && dev.confide.http.ClientAddress.isValidRange(proxies.get(i)),

@@ -77,6 +77,17 @@ public final class ClientAddress {
     return trusted.stream().anyMatch(r -> r.contains(address));
   }
 
+  /** Whether {@code address} is an IP literal of this host's loopback ({@code 127.0.0.0/8}, {@code ::1}). */
+  static boolean isLoopback(String address) {
+    return literal(address).map(bytes -> {
+      try {
+        return InetAddress.getByAddress(bytes).isLoopbackAddress();
+      } catch (UnknownHostException e) {
+        return false;
+      }
+    }).orElse(false);
+  }
+
   private static String unbracketed(String text) {
     return text.startsWith("[") && text.endsWith("]") ? text.substring(1, text.length() - 1) : text;
   }

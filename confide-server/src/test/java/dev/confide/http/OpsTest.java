@@ -38,4 +38,23 @@ class OpsTest {
       assertThat(c.get("/healthz").status()).as("alive, just not ready").isEqualTo(200);
     }
   }
+
+  @org.junit.jupiter.api.Test
+  void metricsNeedTheTokenOrComeOnlyToThisHost() {
+    String token = "metrics-token-0123456789abcdef-0123";
+    try (TestServer local = TestServer.start(TestBackend.H2, tmp)) {
+      assertThat(local.client().get("/metrics").status()).as("a scraper on this host").isEqualTo(200);
+      ApiClient.Response proxied = local.client().send("GET", "/metrics", null, java.util.Map.of("X-Forwarded-For", "203.0.113.5"));
+      assertThat(proxied.status()).as("through a proxy on this host").isEqualTo(403);
+      assertThat(proxied.errorCode()).isEqualTo("metrics_local_only");
+      assertThat(proxied.text()).doesNotContain("jvm_memory_used_bytes");
+    }
+    try (TestServer guarded = TestServer.start(TestBackend.H2, tmp.resolve("guarded"), "server: {metricsToken: \"" + token + "\"}\n", false)) {
+      assertThat(guarded.client().get("/metrics").status()).isEqualTo(401);
+      assertThat(guarded.client().withBearer(token + "x").get("/metrics").status()).isEqualTo(401);
+      ApiClient.Response scraped = guarded.client().withBearer(token).get("/metrics");
+      assertThat(scraped.status()).isEqualTo(200);
+      assertThat(scraped.text()).contains("jvm_memory_used_bytes");
+    }
+  }
 }
