@@ -31,6 +31,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.jdbi.v3.core.ConnectionException;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs chat turns (DESIGN.md section 3): rate limit → load the conversation → store the user's
@@ -42,6 +44,8 @@ import org.jdbi.v3.core.Jdbi;
  * is stored or sent.
  */
 public final class ChatService {
+  private static final Logger LOG = LoggerFactory.getLogger(ChatService.class);
+
   private static final Set<String> CHOICES = Set.of("a", "b", "tie", "both_bad");
   private static final Set<String> RATINGS = Set.of("up", "down");
 
@@ -512,6 +516,12 @@ public final class ChatService {
       }
       return new Outcome(completion, null, null, timed.firstNanos);
     } catch (ProviderException e) {
+      // Operators need to see a failing upstream without reading usage tables. The message is one
+      // of the provider's fixed texts and the cause is the JDK's, so no prompt or answer text and
+      // no upstream error body (which may quote the prompt) reaches the log.
+      Throwable cause = e.getCause();
+      LOG.warn("model provider {} failed for model {}: {} ({}{})", provider.description().name(), shielded.request().model(),
+          e.kind(), e.getMessage(), cause == null ? "" : "; " + cause.getClass().getSimpleName());
       ProviderException restored = pseudonymizer == null ? e
           : new ProviderException(e.kind(), e.getMessage(), pseudonymizer.restore(e.partial()), e.retryAfterSeconds(), e);
       return new Outcome(null, restored, null, timed.firstNanos);

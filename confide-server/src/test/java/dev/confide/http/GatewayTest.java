@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.confide.testing.ApiClient;
 import dev.confide.testing.ApiClient.Response;
 import dev.confide.testing.FakeUpstream;
+import dev.confide.testing.LogCapture;
 import dev.confide.testing.TestBackend;
 import dev.confide.testing.TestServer;
 import java.io.BufferedReader;
@@ -160,7 +161,8 @@ class GatewayTest {
   @ParameterizedTest
   @EnumSource(TestBackend.class)
   void upstreamFailuresMapToFittingStatusesAndKeepWhatArrived(TestBackend backend) throws Exception {
-    try (FakeUpstream upstream = new FakeUpstream();
+    try (LogCapture log = new LogCapture();
+         FakeUpstream upstream = new FakeUpstream();
          TestServer server = TestServer.start(backend, tmp, upstream.providerYaml(600), false)) {
       User ada = user(server, "faults@example.com");
       Object[][] cases = {
@@ -178,6 +180,12 @@ class GatewayTest {
         assertThat(r.errorCode()).as(c[0].toString()).isEqualTo(c[2]);
         assertThat(r.json().at("/error/type").asText()).isNotBlank();
         assertThat(r.text()).doesNotContain("Exception").doesNotContain("question during");
+        // The operator sees which provider failed and how, and nothing of the prompt.
+        String kind = c[1].equals(429) ? "RATE_LIMITED" : c[1].equals(400) ? "REJECTED" : c[1].equals(504) ? "TIMEOUT" : "UPSTREAM_ERROR";
+        assertThat(log.lines()).as(c[0].toString())
+            .anyMatch(line -> line.contains("\"WARN\"") && line.contains("model provider {} failed")
+                && line.contains("\"arguments\": [\"fake\",\"fake-model\",\"" + kind + "\""));
+        assertThat(log.lines()).noneMatch(line -> line.contains("question during"));
         if (c[0] == FakeUpstream.Mode.STATUS_429) {
           assertThat(r.headers().firstValue("Retry-After")).hasValue("7");
         }

@@ -2,25 +2,17 @@ package dev.confide.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.JsonEncoder;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.AppenderBase;
 import dev.confide.testing.ApiClient;
+import dev.confide.testing.LogCapture;
 import dev.confide.testing.TestBackend;
 import dev.confide.testing.TestServer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.slf4j.LoggerFactory;
 
 /**
  * Logs never contain names, emails, passwords, message text or keys: sign up with canary values,
@@ -39,46 +31,29 @@ class LogCanaryTest {
   @ParameterizedTest
   @EnumSource(TestBackend.class)
   void noCanaryReachesAnyLogLine(TestBackend backend) {
-    LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
-    Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
-    Logger confideLogger = context.getLogger("dev.confide");
-    Level before = confideLogger.getLevel();
-    List<String> lines = new CopyOnWriteArrayList<>();
-    JsonEncoder encoder = new JsonEncoder();
-    encoder.setContext(context);
-    encoder.start();
-    AppenderBase<ILoggingEvent> capture = new AppenderBase<>() {
-      @Override
-      protected void append(ILoggingEvent event) {
-        lines.add(new String(encoder.encode(event), StandardCharsets.UTF_8));
-      }
-    };
-    capture.setContext(context);
-    capture.start();
-    root.addAppender(capture);
-    confideLogger.setLevel(Level.DEBUG);
+    List<String> lines;
     String apiKeySecret;
-    try (TestServer server = TestServer.start(backend, tmp)) {
-      ApiClient user = server.client();
-      assertThat(user.signUp(NAME, EMAIL, PASSWORD, "1985-06-15").status()).isEqualTo(201);
-      user.get("/api/me");
-      user.patch("/api/me", Map.of("company", COMPANY, "role", "Canary Role", "preferences", Map.of("note", COMPANY)));
-      apiKeySecret = user.post("/api/keys", Map.of("name", COMPANY)).json().get("secret").asText();
-      server.client().withBearer(apiKeySecret).get("/api/me");
-      user.get("/api/keys");
-      server.client().signUp(NAME, EMAIL, PASSWORD, "1985-06-15"); // duplicate
-      server.client().signUp(NAME, "canary-bad-email", PASSWORD, "1985-06-15");
-      server.client().signUp(NAME, "young." + EMAIL, PASSWORD, "2020-01-01");
-      server.client().send("POST", "/api/auth/signup", "{\"name\":\"" + NAME + "\", broken", Map.of());
-      server.client().logIn(EMAIL, PASSWORD + "-wrong");
-      ApiClient again = server.client();
-      again.logIn(EMAIL, PASSWORD);
-      again.post("/api/auth/logout", null);
-      user.withCsrf("canary-wrong-token").patch("/api/me", Map.of("name", NAME + " again"));
-      server.confide.keyRotation.rotateNow();
-    } finally {
-      root.detachAppender(capture);
-      confideLogger.setLevel(before);
+    try (LogCapture log = new LogCapture()) {
+      try (TestServer server = TestServer.start(backend, tmp)) {
+        ApiClient user = server.client();
+        assertThat(user.signUp(NAME, EMAIL, PASSWORD, "1985-06-15").status()).isEqualTo(201);
+        user.get("/api/me");
+        user.patch("/api/me", Map.of("company", COMPANY, "role", "Canary Role", "preferences", Map.of("note", COMPANY)));
+        apiKeySecret = user.post("/api/keys", Map.of("name", COMPANY)).json().get("secret").asText();
+        server.client().withBearer(apiKeySecret).get("/api/me");
+        user.get("/api/keys");
+        server.client().signUp(NAME, EMAIL, PASSWORD, "1985-06-15"); // duplicate
+        server.client().signUp(NAME, "canary-bad-email", PASSWORD, "1985-06-15");
+        server.client().signUp(NAME, "young." + EMAIL, PASSWORD, "2020-01-01");
+        server.client().send("POST", "/api/auth/signup", "{\"name\":\"" + NAME + "\", broken", Map.of());
+        server.client().logIn(EMAIL, PASSWORD + "-wrong");
+        ApiClient again = server.client();
+        again.logIn(EMAIL, PASSWORD);
+        again.post("/api/auth/logout", null);
+        user.withCsrf("canary-wrong-token").patch("/api/me", Map.of("name", NAME + " again"));
+        server.confide.keyRotation.rotateNow();
+      } // the lines of shutting down count too
+      lines = log.lines();
     }
     assertThat(lines).as("the test saw log output at all").isNotEmpty();
     String secretTail = apiKeySecret.substring(4);
