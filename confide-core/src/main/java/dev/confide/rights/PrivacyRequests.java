@@ -87,6 +87,37 @@ public final class PrivacyRequests {
     this.clock = clock;
   }
 
+  /** Access and export requests one subject may file in the app within any 24 hours. */
+  public static final int ARCHIVES_PER_DAY = 5;
+
+  /**
+   * Refuses one more access or export request from the app once the subject filed
+   * {@link #ARCHIVES_PER_DAY} of them in the last 24 hours (429 {@code privacy_request_limit}, with
+   * the seconds until the oldest leaves the window). Each such request builds and stores a whole
+   * archive of the account, so an unlimited stream of them would let one account (or a stolen API
+   * key) load the server and fill its storage; the archives already built stay downloadable for
+   * seven days, and GDPR Art. 12(5) lets a controller refuse manifestly excessive, repetitive
+   * requests. Other types change settings or erase, and cost nothing to repeat.
+   */
+  public void requireArchiveAllowance(UUID subject, String type) {
+    if (!"access".equals(type) && !"export".equals(type)) {
+      return;
+    }
+    Instant now = clock.instant();
+    List<Instant> recent = jdbi.withHandle(h -> h.createQuery("""
+            SELECT received_at FROM privacy_requests
+            WHERE subject_id = :s AND channel = 'app' AND request_type IN ('access', 'export') AND received_at > :since
+            ORDER BY received_at LIMIT :n""")
+        .bind("s", subject).bind("since", now.minus(Duration.ofDays(1))).bind("n", ARCHIVES_PER_DAY)
+        .map((rs, ctx) -> rs.getObject(1, OffsetDateTime.class).toInstant())
+        .list());
+    if (recent.size() >= ARCHIVES_PER_DAY) {
+      long wait = Math.max(1, Duration.between(now, recent.get(0).plus(Duration.ofDays(1))).toSeconds() + 1);
+      throw new Problem(Problem.Kind.RATE_LIMITED, "privacy_request_limit", "at most " + ARCHIVES_PER_DAY
+          + " access or export requests a day; the archives already built stay downloadable for seven days", wait);
+    }
+  }
+
   /**
    * Files a request and carries out what can be done at once.
    *

@@ -43,6 +43,7 @@ final class PrivacyRequestRoutes {
       principal.requireSession("an account is erased");
     }
     List<String> purposes = body.has("purposes") ? body.requiredStringList("purposes") : List.of();
+    confide.privacyRequests.requireArchiveAllowance(principal.subject(), type);
     PrivacyRequests.Request request = confide.privacyRequests.submit(principal.subject(), type,
         body.optionalString("jurisdiction").orElse(null), purposes);
     mailReceipt(confide, principal.subject(), request);

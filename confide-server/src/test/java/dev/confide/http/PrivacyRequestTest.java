@@ -241,6 +241,38 @@ class PrivacyRequestTest {
     }
   }
 
+  @Tag("P23")
+  @ParameterizedTest
+  @EnumSource(TestBackend.class)
+  void archivesAreBuiltAtMostFiveTimesADayPerSubject(TestBackend backend) {
+    try (TestServer server = TestServer.start(backend, tmp)) {
+      ApiClient ada = server.client();
+      ada.signUp("Ada Often", "often@example.com", GatewayTest.PASSWORD, "1990-01-01");
+      ApiClient byKey = server.client().withBearer(ada.post("/api/keys", Map.of()).json().get("secret").asText());
+      for (int i = 0; i < 5; i++) {
+        server.clock.advance(Duration.ofMinutes(10));
+        assertThat((i % 2 == 0 ? ada : byKey).post("/api/privacy/requests", Map.of("type", i % 2 == 0 ? "export" : "access")).status())
+            .isEqualTo(201);
+      }
+      int filed = ada.get("/api/privacy/requests").json().get("data").size();
+      Response refused = byKey.post("/api/privacy/requests", Map.of("type", "export"));
+      assertThat(refused.status()).isEqualTo(429);
+      assertThat(refused.errorCode()).isEqualTo("privacy_request_limit");
+      // The first of the five was filed 40 minutes before the sixth: it leaves the window in 23 h 20 min.
+      assertThat(refused.headers().firstValue("Retry-After")).hasValue(String.valueOf(Duration.ofHours(23).plusMinutes(20).toSeconds() + 1));
+      assertThat(ada.post("/api/privacy/requests", Map.of("type", "access")).errorCode()).isEqualTo("privacy_request_limit");
+      assertThat(ada.get("/api/privacy/requests").json().get("data").size()).as("a refused request is not filed").isEqualTo(filed);
+      assertThat(ada.post("/api/privacy/requests", Map.of("type", "restrict")).status()).as("other types are not limited").isEqualTo(201);
+      ApiClient bob = server.client();
+      bob.signUp("Bob", "bob-often@example.com", GatewayTest.PASSWORD, "1990-01-01");
+      assertThat(bob.post("/api/privacy/requests", Map.of("type", "export")).status()).as("per subject").isEqualTo(201);
+
+      server.clock.advance(Duration.ofHours(23).plusMinutes(20).plusSeconds(1));
+      assertThat(ada.post("/api/privacy/requests", Map.of("type", "export")).status()).isEqualTo(201);
+      assertThat(ada.post("/api/privacy/requests", Map.of("type", "export")).errorCode()).isEqualTo("privacy_request_limit");
+    }
+  }
+
   static HttpResponse<byte[]> download(TestServer server, ApiClient client, String path) throws Exception {
     String cookie = client.cookies().getCookieStore().getCookies().stream().filter(c -> c.getName().equals("confide_session"))
         .findFirst().orElseThrow().toString();
