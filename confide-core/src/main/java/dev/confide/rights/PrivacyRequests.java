@@ -89,6 +89,8 @@ public final class PrivacyRequests {
 
   /** Access and export requests one subject may file in the app within any 24 hours. */
   public static final int ARCHIVES_PER_DAY = 5;
+  private static final DailyAllowance ARCHIVES = new DailyAllowance(ARCHIVES_PER_DAY, "privacy_request_limit", "at most "
+      + ARCHIVES_PER_DAY + " access or export requests a day; the archives already built stay downloadable for seven days");
 
   /**
    * Refuses one more access or export request from the app once the subject filed
@@ -104,18 +106,13 @@ public final class PrivacyRequests {
       return;
     }
     Instant now = clock.instant();
-    List<Instant> recent = jdbi.withHandle(h -> h.createQuery("""
+    ARCHIVES.require(jdbi.withHandle(h -> h.createQuery("""
             SELECT received_at FROM privacy_requests
             WHERE subject_id = :s AND channel = 'app' AND request_type IN ('access', 'export') AND received_at > :since
             ORDER BY received_at LIMIT :n""")
-        .bind("s", subject).bind("since", now.minus(Duration.ofDays(1))).bind("n", ARCHIVES_PER_DAY)
+        .bind("s", subject).bind("since", DailyAllowance.windowStart(now)).bind("n", ARCHIVES_PER_DAY)
         .map((rs, ctx) -> rs.getObject(1, OffsetDateTime.class).toInstant())
-        .list());
-    if (recent.size() >= ARCHIVES_PER_DAY) {
-      long wait = Math.max(1, Duration.between(now, recent.get(0).plus(Duration.ofDays(1))).toSeconds() + 1);
-      throw new Problem(Problem.Kind.RATE_LIMITED, "privacy_request_limit", "at most " + ARCHIVES_PER_DAY
-          + " access or export requests a day; the archives already built stay downloadable for seven days", wait);
-    }
+        .list()), now);
   }
 
   /**

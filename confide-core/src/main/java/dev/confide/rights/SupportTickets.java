@@ -15,6 +15,10 @@ import org.jdbi.v3.core.Jdbi;
 public final class SupportTickets {
   private static final int MAX_SUBJECT = 200;
   private static final int MAX_BODY = 20_000;
+  /** Tickets one subject may open in any 24 hours: enough for anyone with a problem, not for a flood. */
+  public static final int TICKETS_PER_DAY = 20;
+  private static final DailyAllowance TICKETS = new DailyAllowance(TICKETS_PER_DAY, "ticket_limit",
+      "at most " + TICKETS_PER_DAY + " support tickets a day");
 
   private final Jdbi jdbi;
   private final SubjectKeys subjectKeys;
@@ -31,8 +35,13 @@ public final class SupportTickets {
   public Ticket open(UUID owner, String subject, String body) {
     String title = require("subject", subject, MAX_SUBJECT);
     String text = require("body", body, MAX_BODY);
-    UUID id = UUID.randomUUID();
     Instant now = clock.instant();
+    TICKETS.require(jdbi.withHandle(h -> h.createQuery(
+            "SELECT created_at FROM support_tickets WHERE subject_id = :s AND created_at > :since ORDER BY created_at LIMIT :n")
+        .bind("s", owner).bind("since", DailyAllowance.windowStart(now)).bind("n", TICKETS_PER_DAY)
+        .map((rs, ctx) -> rs.getObject(1, OffsetDateTime.class).toInstant())
+        .list()), now);
+    UUID id = UUID.randomUUID();
     Sealer sealer = subjectKeys.sealer(owner);
     jdbi.useHandle(h -> h.createUpdate("""
             INSERT INTO support_tickets (id, subject_id, subject_sealed, body_sealed, status, created_at)

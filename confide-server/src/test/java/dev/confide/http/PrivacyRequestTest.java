@@ -273,6 +273,25 @@ class PrivacyRequestTest {
     }
   }
 
+  @ParameterizedTest
+  @EnumSource(TestBackend.class)
+  void supportTicketsAreOpenedAtMostTwentyTimesADayPerSubject(TestBackend backend) {
+    try (TestServer server = TestServer.start(backend, tmp)) {
+      ApiClient ada = server.client();
+      ada.signUp("Ada Tickets", "tickets-often@example.com", GatewayTest.PASSWORD, "1990-01-01");
+      for (int i = 0; i < 20; i++) {
+        assertThat(ada.post("/api/tickets", Map.of("subject", "Help " + i, "body", "please")).status()).isEqualTo(201);
+      }
+      Response refused = ada.post("/api/tickets", Map.of("subject", "Help 20", "body", "please"));
+      assertThat(refused.status()).isEqualTo(429);
+      assertThat(refused.errorCode()).isEqualTo("ticket_limit");
+      assertThat(refused.headers().firstValue("Retry-After")).hasValue(String.valueOf(Duration.ofDays(1).toSeconds() + 1));
+      assertThat(ada.get("/api/tickets").json().get("data").size()).as("the refused one is not stored").isEqualTo(20);
+      server.clock.advance(Duration.ofDays(1).plusSeconds(1));
+      assertThat(ada.post("/api/tickets", Map.of("subject", "Next day", "body", "please")).status()).isEqualTo(201);
+    }
+  }
+
   static HttpResponse<byte[]> download(TestServer server, ApiClient client, String path) throws Exception {
     String cookie = client.cookies().getCookieStore().getCookies().stream().filter(c -> c.getName().equals("confide_session"))
         .findFirst().orElseThrow().toString();
