@@ -66,6 +66,34 @@ final class NameRecognizer implements Recognizer {
   static final Set<String> PLACE_LABELS = Set.of("city", "country", "state", "where", "location", "place", "region",
       "town", "province", "birthplace", "origin", "destination", "venue");
 
+  /** The word before "in" that makes the name after it a place: "lives in X", "based in X". */
+  static final Set<String> BEFORE_IN_PLACE = Set.of("up", "lives", "live", "living", "born", "based", "located", "stay",
+      "stayed", "trip", "here", "office", "offices", "am", "m", "was", "were", "vacation", "holiday", "moved",
+      "arrived", "stationed", "headquartered", "raised", "lived", "study", "studied", "studying");
+  static final Set<String> BEFORE_TO_PLACE = Set.of("moved", "flew", "went", "go", "trip", "travel", "been",
+      "relocated", "welcome", "back", "returned", "drove", "move", "moving", "going");
+  static final Set<String> BEFORE_OF_PLACE = Set.of("city", "town", "university", "state", "republic", "kingdom",
+      "outskirts", "streets", "economy", "people", "north", "south", "east", "west", "center", "centre");
+  static final Set<String> BEFORE_FROM_PLACE = Set.of("am", "m", "comes", "come", "hails", "originally", "moved",
+      "here", "flew", "arrived");
+  /** "joined X", "acquired X": the name right after is an organization. */
+  static final Set<String> ORG_RIGHT_BEFORE = Set.of("joined", "company", "firm", "employer", "startup", "acquired",
+      "hired", "became");
+  /** "X headquarters", "X employees". */
+  static final Set<String> ORG_RIGHT_AFTER = Set.of("songwriter", "resignation", "employees", "headquarters", "stock",
+      "shares", "ceo", "office", "offices", "website", "staff", "brand", "customers", "subsidiary");
+  /** "X is a company", "X is a 501(c)3". */
+  static final Set<String> IS_A_ORG = Set.of("company", "firm", "startup", "corporation", "brand", "manufacturer",
+      "provider", "bank", "retailer", "charity", "nonprofit", "non-profit", "501");
+  /** "X is a film": a work's title, not a person. */
+  static final Set<String> IS_A_WORK = Set.of("film", "movie", "song", "book", "game");
+  static final Set<String> IS_A_PLACE = Set.of("city", "town", "village", "country", "region", "province", "state");
+
+  /** Set membership that is false for a missing word. */
+  private static boolean in(Set<String> words, String w) {
+    return w != null && words.contains(w);
+  }
+
   // Which of the context word sets above a word is in, as bits: the context of a chunk then costs one
   // look-up per neighbouring word instead of one per set.
   private static final int CUE_PERSON_BEFORE = 1;
@@ -985,26 +1013,9 @@ final class NameRecognizer implements Recognizer {
             personStrong = true;
           }
           if ((cue & CUE_LOCATION_BEFORE_STRONG) != 0 && !"in".equals(prev)
-              || ("in".equals(prev) && ("up".equals(prev2) || "lives".equals(prev2) || "live".equals(prev2)
-              || "living".equals(prev2) || "born".equals(prev2) || "based".equals(prev2) || "located".equals(prev2)
-              || "stay".equals(prev2) || "stayed".equals(prev2) || "trip".equals(prev2) || "here".equals(prev2)
-              || "office".equals(prev2) || "offices".equals(prev2) || "am".equals(prev2) || "m".equals(prev2)
-              || "was".equals(prev2) || "were".equals(prev2) || "vacation".equals(prev2) || "holiday".equals(prev2)
-              || "moved".equals(prev2) || "arrived".equals(prev2) || "stationed".equals(prev2)
-              || "headquartered".equals(prev2) || "raised".equals(prev2) || "lived".equals(prev2)
-              || "study".equals(prev2) || "studied".equals(prev2) || "studying".equals(prev2)))
-              || ("to".equals(prev) && ("moved".equals(prev2) || "flew".equals(prev2) || "went".equals(prev2)
-              || "go".equals(prev2) || "trip".equals(prev2) || "travel".equals(prev2) || "been".equals(prev2)
-              || "relocated".equals(prev2) || "welcome".equals(prev2) || "back".equals(prev2) || "returned".equals(prev2)
-              || "drove".equals(prev2) || "move".equals(prev2) || "moving".equals(prev2) || "going".equals(prev2)))
-              || ("of".equals(prev) && ("city".equals(prev2) || "town".equals(prev2) || "university".equals(prev2)
-              || "state".equals(prev2) || "republic".equals(prev2) || "kingdom".equals(prev2)
-              || "outskirts".equals(prev2) || "streets".equals(prev2) || "economy".equals(prev2)
-              || "people".equals(prev2) || "north".equals(prev2) || "south".equals(prev2) || "east".equals(prev2)
-              || "west".equals(prev2) || "center".equals(prev2) || "centre".equals(prev2)))
-              || ("from".equals(prev) && ("am".equals(prev2) || "m".equals(prev2) || "comes".equals(prev2)
-              || "come".equals(prev2) || "hails".equals(prev2) || "originally".equals(prev2) || "moved".equals(prev2)
-              || "here".equals(prev2) || "flew".equals(prev2) || "arrived".equals(prev2)))) {
+              || ("in".equals(prev) && in(BEFORE_IN_PLACE, prev2)) || ("to".equals(prev) && in(BEFORE_TO_PLACE, prev2))
+              || ("of".equals(prev) && in(BEFORE_OF_PLACE, prev2))
+              || ("from".equals(prev) && in(BEFORE_FROM_PLACE, prev2))) {
             location = true;
           } else if ((cue & CUE_LOCATION_BEFORE) != 0) {
             locationWeak = true;
@@ -1018,8 +1029,7 @@ final class NameRecognizer implements Recognizer {
                 && ("at".equals(prev) || "for".equals(prev)))) {
               org = true;
             }
-            if ("joined".equals(prev) || "company".equals(prev) || "firm".equals(prev) || "employer".equals(prev)
-                || "startup".equals(prev) || "acquired".equals(prev) || "hired".equals(prev) || "became".equals(prev)) {
+            if (ORG_RIGHT_BEFORE.contains(prev)) {
               org = true;
             }
           }
@@ -1041,9 +1051,7 @@ final class NameRecognizer implements Recognizer {
         }
         // "Muslija and Brown", "Anna, Bo and Cy": coordination with a person just before
         if (lastPersonEnd >= 0 && p >= 0 && lastPersonEnd <= t.start[s]) {
-          String between = t.s.substring(lastPersonEnd, t.start[s]).strip();
-          if (between.equals("and") || between.equals(",") || between.equals("&") || between.equals("or")
-              || between.equals(", and")) {
+          if (coordination(lastPersonEnd, t.start[s])) {
             personHuman = true;
           }
         }
@@ -1114,19 +1122,13 @@ final class NameRecognizer implements Recognizer {
               m3++;
             }
             String n3 = m3 < t.n ? t.lower[m3] : null;
-            if (n3 != null && (n3.equals("company") || n3.equals("firm") || n3.equals("startup")
-                || n3.equals("corporation") || n3.equals("brand") || n3.equals("manufacturer")
-                || n3.equals("provider") || n3.equals("bank") || n3.equals("retailer") || n3.equals("charity")
-                || n3.equals("nonprofit") || n3.equals("non-profit") || n3.equals("501") || n3.equals("film")
-                || n3.equals("movie") || n3.equals("song") || n3.equals("book") || n3.equals("game"))) {
-              org = !n3.equals("film") && !n3.equals("movie") && !n3.equals("song") && !n3.equals("book")
-                  && !n3.equals("game");
+            if (in(IS_A_ORG, n3) || in(IS_A_WORK, n3)) {
+              org = !IS_A_WORK.contains(n3);
               work = !org;
               person = false;
               personStrong = false;
             }
-            if (n3 != null && (n3.equals("city") || n3.equals("town") || n3.equals("village")
-                || n3.equals("country") || n3.equals("region") || n3.equals("province") || n3.equals("state"))) {
+            if (in(IS_A_PLACE, n3)) {
               location = true;
               person = false;
             }
@@ -1135,10 +1137,7 @@ final class NameRecognizer implements Recognizer {
         if ("is".equals(next) && n + 1 < t.n && "hiring".equals(t.lower[n + 1])) {
           org = true;
         }
-        if (next != null && (next.equals("songwriter") || next.equals("resignation") || next.equals("employees")
-            || next.equals("headquarters") || next.equals("stock") || next.equals("shares") || next.equals("ceo")
-            || next.equals("office") || next.equals("offices") || next.equals("website") || next.equals("staff")
-            || next.equals("brand") || next.equals("customers") || next.equals("subsidiary"))) {
+        if (in(ORG_RIGHT_AFTER, next)) {
           org = true;
         }
         // "spent a year at Acme as the assistant": at X followed by a role
@@ -1152,6 +1151,27 @@ final class NameRecognizer implements Recognizer {
           org = true;
         }
       }
+    }
+
+    /**
+     * Whether the text between a person name ending at {@code from} and a chunk starting at {@code to} is only
+     * "and", ",", "&", "or" or ", and", give or take white space. Read in place: the gap can be long.
+     */
+    boolean coordination(int from, int to) {
+      String s = t.s;
+      while (from < to && Character.isWhitespace(s.charAt(from))) {
+        from++;
+      }
+      while (to > from && Character.isWhitespace(s.charAt(to - 1))) {
+        to--;
+      }
+      int len = to - from;
+      if (len == 1) {
+        char c = s.charAt(from);
+        return c == ',' || c == '&';
+      }
+      return (len == 2 || len == 3 || len == 5) && (s.startsWith("and", from) && len == 3
+          || s.startsWith("or", from) && len == 2 || s.startsWith(", and", from) && len == 5);
     }
 
     // ---- lower-case names -----------------------------------------------------------------------------
