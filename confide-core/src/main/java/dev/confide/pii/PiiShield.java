@@ -53,7 +53,7 @@ public final class PiiShield {
    * mode that sends raw text, detection still runs: the counts say what crossed.
    */
   public Shielded apply(List<String> texts, ShieldMode mode) {
-    List<List<PiiEntity>> found = detectAll(texts);
+    List<List<PiiEntity>> found = withRepeats(texts, detectAll(texts));
     Map<String, Integer> counts = new TreeMap<>();
     found.forEach(list -> list.forEach(e -> counts.merge(e.type(), 1, Integer::sum)));
     if (mode.sendsRaw()) {
@@ -68,6 +68,104 @@ public final class PiiShield {
       shielded.add(transform.apply(i));
     }
     return new Shielded(shielded, pseudonymizer, counts, mode);
+  }
+
+  /** A value found somewhere in the request, for finding it again elsewhere. */
+  private record Known(String type, String value) {}
+
+  /**
+   * Adds every other occurrence, in any of the texts and in any letter case, of a value that was found
+   * somewhere in them. Detection reads context ("my name is", titles, capitals), so a name it found once
+   * can go unnoticed where it appears again; sending it raw there would give the provider the value next
+   * to its placeholder. Values of fewer than three characters, or of fewer than five without a letter
+   * ("35", "2024"), are not searched: they would match unrelated text.
+   */
+  static List<List<PiiEntity>> withRepeats(List<String> texts, List<List<PiiEntity>> found) {
+    Map<String, List<Known>> byFirstWord = new java.util.HashMap<>();
+    for (int i = 0; i < texts.size(); i++) {
+      for (PiiEntity e : found.get(i)) {
+        String value = texts.get(i).substring(e.start(), e.end());
+        if (searchable(value)) {
+          String first = value.substring(0, wordEnd(value, 0)).toLowerCase(java.util.Locale.ROOT);
+          List<Known> same = byFirstWord.computeIfAbsent(first, k -> new ArrayList<>());
+          if (same.stream().noneMatch(k -> k.value().equalsIgnoreCase(value))) {
+            same.add(new Known(e.type(), value));
+          }
+        }
+      }
+    }
+    if (byFirstWord.isEmpty()) {
+      return found;
+    }
+    for (List<Known> same : byFirstWord.values()) {
+      same.sort((a, b) -> Integer.compare(b.value().length(), a.value().length())); // longest match first
+    }
+    List<List<PiiEntity>> out = new ArrayList<>(texts.size());
+    for (int i = 0; i < texts.size(); i++) {
+      out.add(repeatsIn(texts.get(i), found.get(i), byFirstWord));
+    }
+    return out;
+  }
+
+  private static List<PiiEntity> repeatsIn(String text, List<PiiEntity> found, Map<String, List<Known>> byFirstWord) {
+    List<PiiEntity> merged = new ArrayList<>(found.size());
+    int next = 0; // the first detected entity not yet passed
+    int pos = 0;
+    while (pos < text.length()) {
+      while (next < found.size() && found.get(next).start() <= pos) {
+        PiiEntity e = found.get(next++);
+        merged.add(e);
+        pos = Math.max(pos, e.end());
+      }
+      if (pos >= text.length()) {
+        break;
+      }
+      if (!Character.isLetterOrDigit(text.charAt(pos)) || pos > 0 && Character.isLetterOrDigit(text.charAt(pos - 1))) {
+        pos++;
+        continue;
+      }
+      int wordEnd = wordEnd(text, pos);
+      List<Known> candidates = byFirstWord.get(text.substring(pos, wordEnd).toLowerCase(java.util.Locale.ROOT));
+      int limit = next < found.size() ? found.get(next).start() : text.length();
+      PiiEntity repeat = null;
+      if (candidates != null) {
+        for (Known k : candidates) {
+          int end = pos + k.value().length();
+          if (end <= limit && text.regionMatches(true, pos, k.value(), 0, k.value().length())
+              && (end == text.length() || !Character.isLetterOrDigit(text.charAt(end)))) {
+            repeat = new PiiEntity(k.type(), pos, end, 1.0);
+            break;
+          }
+        }
+      }
+      if (repeat != null) {
+        merged.add(repeat);
+        pos = repeat.end();
+      } else {
+        pos = wordEnd;
+      }
+    }
+    while (next < found.size()) {
+      merged.add(found.get(next++));
+    }
+    return merged;
+  }
+
+  private static boolean searchable(String value) {
+    int n = value.length();
+    if (n < 3 || !Character.isLetterOrDigit(value.charAt(0)) || !Character.isLetterOrDigit(value.charAt(n - 1))) {
+      return false;
+    }
+    return n >= 5 || value.chars().anyMatch(Character::isLetter);
+  }
+
+  /** The end of the run of letters and digits starting at {@code from}. */
+  private static int wordEnd(String s, int from) {
+    int k = from;
+    while (k < s.length() && Character.isLetterOrDigit(s.charAt(k))) {
+      k++;
+    }
+    return k;
   }
 
   private List<List<PiiEntity>> detectAll(List<String> texts) {
