@@ -297,8 +297,10 @@ public final class PrivacyRequests {
         complete(subject, id, "use of sensitive data limited");
       }
       case "erase" -> {
-        Request done = complete(subject, id, "account erased; see the erasure receipt");
+        // Erase first: if erasing fails, the request stays open (and on the staff queue) instead of
+        // carrying a signed receipt for an erasure that did not happen.
         Receipt erasureReceipt = erasure.erase(subject, "privacy_request");
+        Request done = complete(subject, id, "account erased; see the erasure receipt");
         return new Request(done.id(), done.type(), done.status(), done.jurisdiction(), done.receivedAt(), done.dueAt(),
             done.completedAt(), null, false, null, erasureReceipt);
       }

@@ -241,6 +241,27 @@ class PrivacyRequestTest {
     }
   }
 
+  @Tag("P25")
+  @Tag("P30")
+  @ParameterizedTest
+  @EnumSource(TestBackend.class)
+  void anErasureThatCannotBeRecordedLeavesTheRequestOpenWithoutAReceipt(TestBackend backend) throws Exception {
+    try (TestServer server = TestServer.start(backend, tmp)) {
+      ApiClient ada = server.client();
+      ada.signUp("Erin", "erin@example.com", GatewayTest.PASSWORD, "1990-01-01");
+      // The ledger file outside the database cannot be written (here: a directory stands in its place),
+      // and an erasure whose ledger line cannot be written does not happen.
+      java.nio.file.Files.createDirectories(java.nio.file.Path.of(server.config.dataDir()).resolve("erasure-ledger.jsonl"));
+      Response erased = ada.post("/api/privacy/requests", Map.of("type", "erase"));
+      assertThat(erased.status()).isEqualTo(500);
+      assertThat(ada.get("/api/me").status()).as("the account is still there").isEqualTo(200);
+      JsonNode filed = ada.get("/api/privacy/requests").json().get("data").get(0);
+      assertThat(filed.get("type").asText()).isEqualTo("erase");
+      assertThat(filed.get("status").asText()).as("still open, so staff see it and the deadline runs").isEqualTo("received");
+      assertThat(filed.get("completedAt").isNull()).isTrue();
+    }
+  }
+
   @Tag("P23")
   @ParameterizedTest
   @EnumSource(TestBackend.class)
