@@ -54,6 +54,7 @@ class SettingsTest {
       Object[][] bad = {
           {Map.of("chatRetentionDays", 0), "invalid_chatRetentionDays"},
           {Map.of("chatRetentionDays", "forever"), "invalid_chatRetentionDays"},
+          {Map.of("chatRetentionDays", 4_294_967_297L), "invalid_chatRetentionDays"}, // not read as 1 day
           {Map.of("trainingOptOut", "yes"), "invalid_type"},
           {Map.of("objections", Map.of("astrology", true)), "unknown_purpose"},
           {Map.of("communication", Map.of("spam", true)), "unknown_communication"},
@@ -65,6 +66,46 @@ class SettingsTest {
         assertThat(r.errorCode()).isEqualTo(b[1]);
       }
       assertThat(ada.get("/api/settings/history").json().get("data")).as("refused changes record nothing").hasSize(6);
+    }
+  }
+
+  @Tag("P12")
+  @Tag("P15")
+  @Tag("P17")
+  @Tag("P28")
+  @ParameterizedTest
+  @EnumSource(TestBackend.class)
+  void anApiKeyMayOptOutButNotConsentForThePerson(TestBackend backend) {
+    try (TestServer server = TestServer.start(backend, tmp)) {
+      ApiClient ada = server.client();
+      ada.signUp("Key Holder", "keyholder@example.com", GatewayTest.PASSWORD, "1990-01-01");
+      ApiClient byKey = server.client().withBearer(ada.post("/api/keys", Map.of()).json().get("secret").asText());
+
+      Response optOut = byKey.patch("/api/settings", Map.of("trainingOptOut", true, "optOutOfSale", true,
+          "objections", Map.of("profiling", true), "communication", Map.of("marketing", false)));
+      assertThat(optOut.status()).as("protecting the person more is fine with a key").isEqualTo(200);
+      assertThat(byKey.patch("/api/settings", Map.of("trainingOptOut", true)).status()).as("no change").isEqualTo(200);
+
+      Object[] consents = {Map.of("trainingOptOut", false), Map.of("optOutOfSale", false),
+          Map.of("objections", Map.of("profiling", false)), Map.of("communication", Map.of("marketing", true)),
+          Map.of("analyticsCookies", true), Map.of("dataCollection", false, "limitSensitive", true, "optOutOfSale", false)};
+      for (Object c : consents) {
+        Response r = byKey.patch("/api/settings", c);
+        assertThat(r.status()).as(c.toString()).isEqualTo(403);
+        assertThat(r.errorCode()).isEqualTo("session_required");
+      }
+      JsonNode now = ada.get("/api/settings").json();
+      assertThat(now.get("trainingOptOut").asBoolean()).isTrue();
+      assertThat(now.get("optOutOfSale").asBoolean()).isTrue();
+      assertThat(now.get("dataCollection").asBoolean()).as("a refused change changes nothing").isTrue();
+      assertThat(ada.patch("/api/settings", Map.of("trainingOptOut", false)).status()).as("in the app").isEqualTo(200);
+
+      String provider = ada.get("/api/provider-consents").json().get("data").get(0).get("provider").asText();
+      Response consent = byKey.send("PUT", "/api/provider-consents/" + provider, "{\"granted\":true}", Map.of());
+      assertThat(consent.status()).isEqualTo(403);
+      assertThat(consent.errorCode()).isEqualTo("session_required");
+      assertThat(byKey.send("PUT", "/api/provider-consents/" + provider, "{\"granted\":false}", Map.of()).status())
+          .as("withdrawing is fine").isEqualTo(200);
     }
   }
 
