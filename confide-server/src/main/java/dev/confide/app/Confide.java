@@ -193,7 +193,7 @@ public final class Confide implements AutoCloseable {
       this.accessLog = new AccessLog(jdbi, clock);
       this.keyRotation = keys.rotation(Duration.ofDays(config.keys().deletionWindowDays()),
           config.keys().rotationBatchSize(), hooks.rotationObserver());
-      this.models = new ModelCatalog(providers(config));
+      this.models = new ModelCatalog(providers(config, processors));
       this.usage = new UsageLedger(jdbi, blindIndex, clock);
       RateLimiter.Limit perSubject = limit(config.rateLimits().perSubject());
       RateLimiter.Limit perApiKey = limit(config.rateLimits().perApiKey());
@@ -310,7 +310,12 @@ public final class Confide implements AutoCloseable {
     metrics.close();
   }
 
-  private static List<ModelProvider> providers(ConfideConfig config) {
+  /**
+   * A provider counts as having a BAA only when both the configuration and the policy's processor for it
+   * say so: the policy is what the privacy officer signed, and the HIPAA rule (P31) must not rest on one
+   * line of server configuration. The self-check {@code processors.registered} reports a mismatch.
+   */
+  private static List<ModelProvider> providers(ConfideConfig config, OutboundProcessors processors) {
     List<ModelProvider> providers = new ArrayList<>();
     if (config.builtinModels().enabled()) {
       providers.add(new BuiltInModels(Duration.ofMillis(config.builtinModels().delayMsPerWord())));
@@ -318,7 +323,8 @@ public final class Confide implements AutoCloseable {
     for (ConfideConfig.Provider p : config.providers()) {
       String apiKey = p.apiKeyEnv() == null ? null : System.getenv(p.apiKeyEnv());
       providers.add(new OpenAiCompatibleProvider(new OpenAiCompatibleProvider.Settings(p.name(), URI.create(p.baseUrl()), apiKey,
-          p.models(), p.country(), p.baa(), p.shield(), Duration.ofMillis(p.connectTimeoutMs()), Duration.ofMillis(p.readTimeoutMs()))));
+          p.models(), p.country(), p.baa() && processors.registry().find(processors.modelProviders().get(p.name()))
+              .map(dev.confide.disclosure.Processor::baa).orElse(false), p.shield(), Duration.ofMillis(p.connectTimeoutMs()), Duration.ofMillis(p.readTimeoutMs()))));
     }
     return providers;
   }

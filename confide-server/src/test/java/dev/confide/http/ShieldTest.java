@@ -29,13 +29,34 @@ class ShieldTest {
 
   private static final String EMAIL = "ada.lovelace@example.com";
 
-  private static String providers(FakeUpstream upstream) {
+  /** The infuzu policy with one more model provider, which has a BAA. */
+  private static final String BAA_PROCESSOR = """
+        - name: Covered model host
+          kind: model_provider
+          purpose: Generate answers under a business associate agreement.
+          categories: [chat_history]
+          country: US
+          transferMechanism: scc
+          baa: true
+      """;
+
+  private String providers(FakeUpstream upstream) throws java.io.IOException {
+    String preset = dev.confide.policy.PolicyLoader.presetYaml("infuzu");
+    String processors = "processors:\n";
+    assertThat(preset).contains(processors);
+    Path policy = tmp.resolve("policy-with-baa.yaml");
+    java.nio.file.Files.writeString(policy, preset.replace(processors, processors + BAA_PROCESSOR));
     String base = upstream.baseUrl();
-    return "providers:\n"
-        + "  - {name: shielded, baseUrl: \"" + base + "\", models: [pseudo-model], shield: pseudonymize, readTimeoutMs: 3000}\n"
-        + "  - {name: redacting, baseUrl: \"" + base + "\", models: [redact-model], shield: redact, readTimeoutMs: 3000}\n"
-        + "  - {name: open, baseUrl: \"" + base + "\", models: [open-model], shield: off, readTimeoutMs: 3000}\n"
-        + "  - {name: covered, baseUrl: \"" + base + "\", models: [baa-model], shield: off, baa: true, readTimeoutMs: 3000}\n";
+    return "policy: " + policy + "\n"
+        + "providers:\n"
+        + "  - {name: shielded, baseUrl: \"" + base + "\", models: [pseudo-model], shield: pseudonymize, processor: AI model providers, readTimeoutMs: 3000}\n"
+        + "  - {name: redacting, baseUrl: \"" + base + "\", models: [redact-model], shield: redact, processor: AI model providers, readTimeoutMs: 3000}\n"
+        + "  - {name: open, baseUrl: \"" + base + "\", models: [open-model], shield: off, processor: AI model providers, readTimeoutMs: 3000}\n"
+        + "  - {name: covered, baseUrl: \"" + base + "\", models: [baa-model], shield: off, baa: true,"
+        + " processor: Covered model host, readTimeoutMs: 3000}\n"
+        // claims a BAA the policy's processor for it does not have
+        + "  - {name: claims, baseUrl: \"" + base + "\", models: [claims-model], shield: off, baa: true,"
+        + " processor: AI model providers, readTimeoutMs: 3000}\n";
   }
 
   private static Map<String, Object> ask(String model, boolean stream) {
@@ -126,8 +147,12 @@ class ShieldTest {
       Response consent = patient.session().send("PUT", "/api/provider-consents/shielded", "{\"granted\":true}", Map.of());
       assertThat(consent.status()).isEqualTo(422);
       assertThat(consent.errorCode()).isEqualTo("hipaa_requires_shield");
+      patient.bearer().post("/v1/chat/completions", ask("claims-model", false));
+      assertThat(lastSent(upstream)).as("a BAA in the configuration alone does not count").doesNotContain(EMAIL);
+      assertThat(patient.session().send("PUT", "/api/provider-consents/claims", "{\"granted\":true}", Map.of()).errorCode())
+          .isEqualTo("hipaa_requires_shield");
       patient.bearer().post("/v1/chat/completions", ask("baa-model", false));
-      assertThat(lastSent(upstream)).as("a provider under a BAA may receive it").contains(EMAIL);
+      assertThat(lastSent(upstream)).as("a provider under a BAA in both may receive it").contains(EMAIL);
     }
   }
 
