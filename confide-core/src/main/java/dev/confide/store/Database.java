@@ -45,12 +45,22 @@ public final class Database implements AutoCloseable {
     jdbi.registerArgument(new InstantArgumentFactory());
     // A null UUID must reach PostgreSQL untyped (not as varchar) to fit a uuid column.
     jdbi.registerArgument(new UuidArgumentFactory());
-    // Exception messages carry the statement only, never its bound values: they end up in logs.
-    jdbi.getConfig(StatementExceptions.class).setMessageRendering(StatementExceptions.MessageRendering.SHORT_STATEMENT);
+    // Exception messages carry the statement only, never its bound values (JDBI's SHORT_STATEMENT
+    // would add them): a message may be shown to an operator. Logs drop messages altogether (Unexplained).
+    jdbi.getConfig(StatementExceptions.class).setMessageRendering(Database::statementOnly);
     jdbi.registerColumnMapper(Instant.class, (rs, column, ctx) -> {
       OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
       return value == null ? null : value.toInstant();
     });
+  }
+
+  private static String statementOnly(org.jdbi.v3.core.statement.StatementException e) {
+    org.jdbi.v3.core.statement.StatementContext ctx = e.getStatementContext();
+    String sql = ctx == null ? null : ctx.getRenderedSql();
+    if (sql == null) {
+      return e.getShortMessage();
+    }
+    return e.getShortMessage() + " [statement:\"" + (sql.length() > 1024 ? sql.substring(0, 1024) + "[...]" : sql) + "\"]";
   }
 
   /** Opens the pool and applies pending migrations; fails fast when the database is unreachable. */

@@ -1,5 +1,6 @@
 package dev.confide.app;
 
+import dev.confide.problem.Unexplained;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.UUID;
@@ -73,7 +74,7 @@ public final class BackgroundJobs implements AutoCloseable {
       }
     } catch (RuntimeException e) {
       confide.metrics.counter("confide.job.failures", "job", "erasure-recovery").increment();
-      LOG.error("completing interrupted erasures failed; the next retention sweep retries", e);
+      LOG.error("completing interrupted erasures failed; the next retention sweep retries", Unexplained.of(e));
     }
   }
 
@@ -100,7 +101,7 @@ public final class BackgroundJobs implements AutoCloseable {
       confide.metrics.counter("confide.mail.failed").increment(report.failed());
     } catch (RuntimeException e) {
       confide.metrics.counter("confide.job.failures", "job", "mail").increment();
-      LOG.error("mail dispatch failed; it will be retried", e);
+      LOG.error("mail dispatch failed; it will be retried", Unexplained.of(e));
     }
   }
 
@@ -149,7 +150,7 @@ public final class BackgroundJobs implements AutoCloseable {
       }
     } catch (RuntimeException e) {
       confide.metrics.counter("confide.job.failures", "job", job).increment();
-      LOG.error("{} failed; it will be retried", job, e);
+      LOG.error("{} failed; it will be retried", job, Unexplained.of(e));
     }
   }
 

@@ -361,7 +361,7 @@ public final class ConfideHttp implements AutoCloseable {
       return new Fault(503, "database_unavailable", "the database cannot be reached right now; try again shortly", 5L);
     }
     String incident = UUID.randomUUID().toString();
-    LOG.error("unhandled error, incident {} on {} {}", incident, ctx.method(), routeOf(ctx), e);
+    LOG.error("unhandled error, incident {} on {} {}", incident, ctx.method(), routeOf(ctx), dev.confide.problem.Unexplained.of(e));
     return new Fault(500, "internal_error", "something went wrong on our side (incident " + incident + ")", null);
   }
 
