@@ -53,7 +53,17 @@ public final class PiiShield {
    * mode that sends raw text, detection still runs: the counts say what crossed.
    */
   public Shielded apply(List<String> texts, ShieldMode mode) {
-    List<List<PiiEntity>> found = withRepeats(texts, detectAll(texts));
+    List<List<PiiEntity>> detected = detectAll(texts);
+    try {
+      return replace(texts, withRepeats(texts, detected), mode);
+    } catch (RuntimeException e) {
+      // A detector's spans that do not fit the text (a custom detector can return any), or any other
+      // failure on the way: nothing is sent.
+      throw unavailable();
+    }
+  }
+
+  private static Shielded replace(List<String> texts, List<List<PiiEntity>> found, ShieldMode mode) {
     Map<String, Integer> counts = new TreeMap<>();
     found.forEach(list -> list.forEach(e -> counts.merge(e.type(), 1, Integer::sum)));
     if (mode.sendsRaw()) {
@@ -195,7 +205,12 @@ public final class PiiShield {
   }
 
   private List<List<PiiEntity>> detectOnExecutor(List<String> texts) {
-    Future<List<List<PiiEntity>>> detection = executor.submit(() -> texts.stream().map(detector::detect).toList());
+    Future<List<List<PiiEntity>>> detection;
+    try {
+      detection = executor.submit(() -> texts.stream().map(detector::detect).toList());
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      throw unavailable(); // the shield's threads are shut down or overloaded
+    }
     try {
       return detection.get(timeLimit.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {

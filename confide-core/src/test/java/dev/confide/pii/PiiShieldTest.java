@@ -81,6 +81,24 @@ class PiiShieldTest {
   }
 
   @Test
+  void spansThatDoNotFitOrAStoppedExecutorRefuseTheRequest() {
+    List<String> texts = List.of("Short.");
+    PiiDetector outOfRange = text -> List.of(new PiiEntity("PERSON", 2, 40, 0.9));
+    PiiDetector overlapping = text -> List.of(new PiiEntity("PERSON", 0, 4, 0.9), new PiiEntity("PERSON", 2, 5, 0.9));
+    for (PiiDetector broken : List.of(outOfRange, overlapping)) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> shield(broken).apply(texts, ShieldMode.PSEUDONYMIZE))
+          .isInstanceOfSatisfying(dev.confide.problem.Problem.class,
+              p -> assertThat(p.code()).isEqualTo("pii_shield_unavailable"));
+    }
+    ExecutorService stopped = Executors.newSingleThreadExecutor();
+    stopped.shutdown();
+    PiiShield viaExecutor = new PiiShield(text -> List.of(), stopped, Duration.ofSeconds(2), 0);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> viaExecutor.apply(texts, ShieldMode.REDACT))
+        .isInstanceOfSatisfying(dev.confide.problem.Problem.class,
+            p -> assertThat(p.code()).isEqualTo("pii_shield_unavailable"));
+  }
+
+  @Test
   void withNothingFoundTheTextsGoOutAsTheyAre() {
     List<String> texts = List.of("Nothing personal here.", "Nor here.");
     PiiShield.Shielded s = shield(text -> List.of()).apply(texts, ShieldMode.PSEUDONYMIZE);
