@@ -79,6 +79,13 @@ public final class Sessions {
         .bind("now", clock.instant()).bind("hash", Secrets.sha256(sessionId)).execute());
   }
 
+  /** Revokes every session of the subject but {@code keep} (after a password change: the others may be an intruder's). */
+  public int revokeAllExcept(UUID subject, byte[] keep) {
+    return jdbi.withHandle(h -> h.createUpdate("UPDATE " + table
+            + " SET revoked_at = :now WHERE subject_id = :subject AND revoked_at IS NULL AND session_hash <> :keep")
+        .bind("now", clock.instant()).bind("subject", subject).bind("keep", Secrets.sha256(keep)).execute());
+  }
+
   /** Revokes every session of the subject; returns how many were live. */
   public int revokeAll(UUID subject) {
     return jdbi.withHandle(h -> h.createUpdate(

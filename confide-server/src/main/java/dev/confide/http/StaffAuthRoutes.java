@@ -113,8 +113,12 @@ final class StaffAuthRoutes {
     JsonBody body = JsonBody.read(ctx, Set.of("currentPassword", "newPassword"));
     char[] current = body.requiredString("currentPassword").toCharArray();
     char[] replacement = body.requiredString("newPassword").toCharArray();
+    StaffPrincipal staff = staff(ctx);
     try {
-      confide.staff.changePassword(staff(ctx).staffId(), current, replacement);
+      // A stolen session must not be able to guess the current password at leisure.
+      throttle.admit(clients.of(ctx), ("staff-password:" + staff.staffId()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      confide.staff.changePassword(staff.staffId(), current, replacement);
+      confide.staffSessions.revokeAllExcept(staff.staffId(), staff.sessionId());
       ctx.status(204);
     } finally {
       Arrays.fill(current, '\0');

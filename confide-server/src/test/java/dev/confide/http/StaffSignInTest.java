@@ -65,4 +65,39 @@ class StaffSignInTest {
       assertThat(sam.get("/api/admin/me").status()).as("staff sessions are short").isEqualTo(401);
     }
   }
+
+  @ParameterizedTest
+  @EnumSource(TestBackend.class)
+  void aPasswordChangeEndsTheOtherSessionsAndWrongGuessesAreThrottled(TestBackend backend) {
+    try (TestServer server = TestServer.start(backend, tmp)) {
+      StaffDirectory.Enrolled enrolled = server.confide.staff.createWithOneTimePassword("Pat Privacy", "pat@confide.test",
+          EnumSet.of(StaffRole.PRIVACY_OFFICER));
+      ApiClient first = server.client();
+      first.staffLogIn("pat@confide.test", enrolled.oneTimePassword(), Totp.codeAt(enrolled.totpSecret(), server.clock.instant()));
+      assertThat(first.post("/api/admin/password", Map.of("currentPassword", enrolled.oneTimePassword(),
+          "newPassword", "pat's first staff passphrase")).status()).isEqualTo(204);
+      server.clock.advance(Duration.ofSeconds(31)); // the next TOTP step: a code is accepted once
+      ApiClient second = server.client();
+      assertThat(second.staffLogIn("pat@confide.test", "pat's first staff passphrase",
+          Totp.codeAt(enrolled.totpSecret(), server.clock.instant())).status()).isEqualTo(200);
+      assertThat(second.get("/api/admin/me").status()).isEqualTo(200);
+
+      assertThat(first.post("/api/admin/password", Map.of("currentPassword", "pat's first staff passphrase",
+          "newPassword", "pat's second staff passphrase")).status()).isEqualTo(204);
+      assertThat(first.get("/api/admin/me").status()).as("the session that changed it stays").isEqualTo(200);
+      assertThat(second.get("/api/admin/me").status()).as("every other session ends").isEqualTo(401);
+
+      int refused = 0;
+      for (int i = 0; i < 30 && refused == 0; i++) {
+        Response guess = first.post("/api/admin/password", Map.of("currentPassword", "guess " + i, "newPassword", "whatever passphrase 1"));
+        if (guess.status() == 429) {
+          refused++;
+          assertThat(guess.errorCode()).isEqualTo("rate_limited");
+        } else {
+          assertThat(guess.errorCode()).isEqualTo("wrong_password");
+        }
+      }
+      assertThat(refused).as("guessing the current password is throttled").isEqualTo(1);
+    }
+  }
 }
