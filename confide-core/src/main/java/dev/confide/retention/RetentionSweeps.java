@@ -45,7 +45,14 @@ public final class RetentionSweeps {
 
   /** What one run removed. */
   public record Report(int conversationsExpired, int usageRecordsExpired, int subjectsPurged, int addressesTruncated,
-      int accessLogsExpired, int archivesExpired) {}
+      int accessLogsExpired, int archivesExpired, int sessionsEnded) {}
+
+  /**
+   * How long a sign-in session's row outlives the session's end (expiry or log-out): long enough to
+   * look into a suspicious sign-in, far shorter than access logs are kept (P09). The row holds when
+   * someone signed in and was last seen, nothing a user needs once it has ended.
+   */
+  public static final Duration ENDED_SESSIONS_KEPT = Duration.ofDays(30);
 
   /** How long each kind of record is kept, from the policy file (P07, P09). */
   public record Periods(Duration usage, Duration accessLogs, Duration ipAddressesWhole) {}
@@ -135,7 +142,9 @@ public final class RetentionSweeps {
     int truncated = truncateAddresses(asOf);
     int logs = deleteOlderThan("access_logs", "access_logs", "accessed_at", asOf.minus(accessLogRetention));
     int archives = expireArchives(asOf);
-    return new Report(chats, usage, purged, truncated, logs, archives);
+    int sessions = deleteEndedSessions("sessions", asOf.minus(ENDED_SESSIONS_KEPT))
+        + deleteEndedSessions("staff_sessions", asOf.minus(ENDED_SESSIONS_KEPT));
+    return new Report(chats, usage, purged, truncated, logs, archives, sessions);
   }
 
   /**
@@ -150,7 +159,9 @@ public final class RetentionSweeps {
         count("SELECT COUNT(*) FROM erasure_ledger WHERE purged_at IS NULL AND erased_at < :cutoff", asOf, null),
         count("SELECT COUNT(*) FROM access_logs WHERE ip_truncated = FALSE AND accessed_at < :cutoff", asOf.minus(ipKeptWhole), null),
         count("SELECT COUNT(*) FROM access_logs WHERE accessed_at < :cutoff", asOf.minus(accessLogRetention), null),
-        count("SELECT COUNT(*) FROM privacy_requests WHERE " + ARCHIVE_EXPIRED, asOf, null));
+        count("SELECT COUNT(*) FROM privacy_requests WHERE " + ARCHIVE_EXPIRED, asOf, null),
+        count("SELECT COUNT(*) FROM sessions WHERE " + SESSION_ENDED, asOf.minus(ENDED_SESSIONS_KEPT), null)
+            + count("SELECT COUNT(*) FROM staff_sessions WHERE " + SESSION_ENDED, asOf.minus(ENDED_SESSIONS_KEPT), null));
   }
 
   /** An access/export archive is still stored but its download link has expired. */
@@ -286,6 +297,15 @@ public final class RetentionSweeps {
   /** P07: usage records older than the usage retention (two years by default). */
   int expireUsage(Instant asOf) {
     return deleteOlderThan("usage", "usage_records", "created_at", asOf.minus(usageRetention));
+  }
+
+  private static final String SESSION_ENDED = "(expires_at < :cutoff OR revoked_at < :cutoff)";
+
+  private int deleteEndedSessions(String table, Instant cutoff) {
+    return inBatches(table, () -> Batch.of(jdbi.withHandle(h -> h.createUpdate("DELETE FROM " + table
+            + " WHERE session_hash IN (SELECT session_hash FROM " + table + " WHERE " + SESSION_ENDED
+            + " ORDER BY session_hash LIMIT :limit)")
+        .bind("cutoff", cutoff).bind("limit", pacing.batchSize()).execute())));
   }
 
   private int deleteOlderThan(String sweep, String table, String column, Instant cutoff) {

@@ -88,9 +88,10 @@ public final class BackgroundJobs implements AutoCloseable {
       count("ip_addresses_truncated", report.addressesTruncated());
       count("access_logs", report.accessLogsExpired());
       count("export_archives", report.archivesExpired());
-      LOG.info("retention: conversations={} usageRecords={} subjectsPurged={} addressesTruncated={} accessLogs={} archives={}",
-          report.conversationsExpired(), report.usageRecordsExpired(), report.subjectsPurged(), report.addressesTruncated(),
-          report.accessLogsExpired(), report.archivesExpired());
+      count("ended_sessions", report.sessionsEnded());
+      LOG.info("retention: conversations={} usageRecords={} subjectsPurged={} addressesTruncated={} accessLogs={} archives={}"
+              + " endedSessions={}", report.conversationsExpired(), report.usageRecordsExpired(), report.subjectsPurged(),
+          report.addressesTruncated(), report.accessLogsExpired(), report.archivesExpired(), report.sessionsEnded());
     });
   }
 

@@ -117,6 +117,7 @@ public final class RuntimeSelfChecks implements SelfChecks {
     late.put("addresses not truncated", due.addressesTruncated());
     late.put("access log entries", due.accessLogsExpired());
     late.put("expired export archives", due.archivesExpired());
+    late.put("ended sessions", due.sessionsEnded());
     List<String> behind = new ArrayList<>();
     late.forEach((what, n) -> {
       if (n > 0) {

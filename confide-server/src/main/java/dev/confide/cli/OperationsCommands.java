@@ -45,9 +45,10 @@ final class OperationsCommands {
         return retention.parent.withEngine(spec, (confide, out) -> {
           RetentionSweeps.Report report = at == null ? confide.retention.run() : confide.retention.run(at);
           out.printf("conversations expired: %d%nusage records expired: %d%nerased subjects purged: %d%n"
-                  + "addresses truncated: %d%naccess log entries expired: %d%nexpired export archives deleted: %d%n",
+                  + "addresses truncated: %d%naccess log entries expired: %d%nexpired export archives deleted: %d%n"
+                  + "ended sessions deleted: %d%n",
               report.conversationsExpired(), report.usageRecordsExpired(), report.subjectsPurged(), report.addressesTruncated(),
-              report.accessLogsExpired(), report.archivesExpired());
+              report.accessLogsExpired(), report.archivesExpired(), report.sessionsEnded());
           return 0;
         });
       }

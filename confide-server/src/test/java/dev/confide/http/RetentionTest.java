@@ -133,6 +133,30 @@ class RetentionTest {
   @Tag("P09")
   @ParameterizedTest
   @EnumSource(TestBackend.class)
+  void signInSessionsAreDeletedThirtyDaysAfterTheyEnded(TestBackend backend) {
+    try (TestServer server = TestServer.start(backend, tmp)) {
+      Instant start = server.clock.instant();
+      ApiClient ada = server.client();
+      ada.signUp("Sessions", "sessions-retention@example.com", GatewayTest.PASSWORD, "1990-01-01"); // expires in 30 days
+      ApiClient again = server.client();
+      again.logIn("sessions-retention@example.com", GatewayTest.PASSWORD);
+      again.post("/api/auth/logout", null); // ended now
+      java.util.function.LongSupplier rows = () -> server.confide.database.jdbi().withHandle(h ->
+          h.createQuery("SELECT COUNT(*) FROM sessions").mapTo(Long.class).one());
+      assertThat(rows.getAsLong()).isEqualTo(2);
+
+      assertThat(server.confide.retention.run(start.plus(Duration.ofDays(29))).sessionsEnded()).isZero();
+      assertThat(server.confide.retention.run(start.plus(Duration.ofDays(31))).sessionsEnded()).as("the log-out").isEqualTo(1);
+      assertThat(server.confide.retention.run(start.plus(Duration.ofDays(59))).sessionsEnded()).isZero();
+      assertThat(server.confide.retention.due(start.plus(Duration.ofDays(61))).sessionsEnded()).isEqualTo(1);
+      assertThat(server.confide.retention.run(start.plus(Duration.ofDays(61))).sessionsEnded()).as("the expired one").isEqualTo(1);
+      assertThat(rows.getAsLong()).isZero();
+    }
+  }
+
+  @Tag("P09")
+  @ParameterizedTest
+  @EnumSource(TestBackend.class)
   void accessLogsKeepTheFullAddressThirtyDaysAndTheEntryTwoYears(TestBackend backend) {
     try (TestServer server = TestServer.start(backend, tmp)) {
       Instant start = server.clock.instant();

@@ -138,7 +138,7 @@ class InterruptedJobsTest {
       assertThat(count(confide, "SELECT COUNT(*) FROM messages WHERE subject_id = :s", erased)).as("purge was cut short").isPositive();
       confide.retention.run(asOf);
       assertThat(confide.retention.due(asOf)).as("nothing left to do")
-          .isEqualTo(new dev.confide.retention.RetentionSweeps.Report(0, 0, 0, 0, 0, 0));
+          .isEqualTo(new dev.confide.retention.RetentionSweeps.Report(0, 0, 0, 0, 0, 0, 0));
       assertThat(count(confide, "SELECT COUNT(*) FROM conversations WHERE subject_id = :s", idle)).isZero();
       assertThat(count(confide, "SELECT COUNT(*) FROM messages WHERE subject_id = :s", idle)).isZero();
       ApiClient active = after.client();
