@@ -39,13 +39,19 @@ public final class UsageLedger {
     jdbi.useHandle(h -> record(h, r));
   }
 
-  /** As {@link #record(UsageRecord)}, inside the caller's transaction. */
+  /**
+   * As {@link #record(UsageRecord)}, inside the caller's transaction. A request that was still running
+   * when its subject was erased (an answer streaming while staff erase a child's account, P34) records
+   * under the subject's tombstone, as the purge re-keys older rows: the purge has run already and will
+   * not look at this subject again.
+   */
   public void record(Handle h, UsageRecord r) {
     h.createUpdate("""
             INSERT INTO usage_records (id, subject_id, api_key_id, endpoint, model, provider, input_chars, output_chars,
                                        prompt_tokens, completion_tokens, latency_ms, ttft_ms, status, created_at, pii_mode, pii_counts)
-            VALUES (:id, :subject, :key, :endpoint, :model, :provider, :in, :out, :pt, :ct, :latency, :ttft, :status, :at,
-                    :piiMode, :piiCounts)""")
+            VALUES (:id, COALESCE((SELECT tombstone FROM erasure_ledger WHERE subject_id = :subject), :subject),
+                    CASE WHEN EXISTS (SELECT 1 FROM erasure_ledger WHERE subject_id = :subject) THEN NULL ELSE CAST(:key AS UUID) END,
+                    :endpoint, :model, :provider, :in, :out, :pt, :ct, :latency, :ttft, :status, :at, :piiMode, :piiCounts)""")
         .bind("id", UUID.randomUUID()).bind("subject", r.subject()).bind("key", r.apiKeyId())
         .bind("endpoint", r.endpoint()).bind("model", r.model()).bind("provider", r.provider())
         .bind("in", r.inputChars()).bind("out", r.outputChars()).bind("pt", r.promptTokens()).bind("ct", r.completionTokens())

@@ -78,6 +78,14 @@ class ErasureTest {
       assertThat(rowsOf(server.confide, subject)).as("every row purged").isZero();
       long usage = server.confide.database.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM usage_records").mapTo(Long.class).one());
       assertThat(usage).as("usage totals kept under a tombstone").isPositive();
+      // An answer that was still streaming when the account was erased finishes after the purge.
+      server.confide.usage.record(new dev.confide.usage.UsageRecord(subject, UUID.randomUUID(), "api", "builtin-echo",
+          "confide-builtin", 10, 20, 3, 5, 40, 10L, "ok", null, "off", null));
+      assertThat(rowsOf(server.confide, subject)).as("a late usage record goes under the tombstone too").isZero();
+      long underTombstone = server.confide.database.jdbi().withHandle(h -> h.createQuery(
+              "SELECT COUNT(*) FROM usage_records WHERE api_key_id IS NULL AND subject_id = (SELECT tombstone FROM erasure_ledger WHERE subject_id = :s)")
+          .bind("s", subject).mapTo(Long.class).one());
+      assertThat(underTombstone).isEqualTo(usage + 1);
       assertThat(server.confide.decisionData.all()).as("anonymized decision data survives").hasSize(decisions);
       assertThat(server.client().signUp("Erin Again", "erin@example.com", GatewayTest.PASSWORD, "1990-01-01").status())
           .as("the email is free again").isEqualTo(201);
