@@ -28,6 +28,7 @@ public final class RetentionSweeps {
   private final Duration ipKeptWhole;
   private final Observer observer;
   private final Pacing pacing;
+  private final java.util.function.BiConsumer<Handle, UUID> alsoForget;
   private final Clock clock;
   /** Message ids bound per statement: a batch of long conversations must stay under the drivers' parameter limits. */
   private static final int IDS_PER_STATEMENT = 1000;
@@ -88,6 +89,16 @@ public final class RetentionSweeps {
   }
 
   public RetentionSweeps(Jdbi jdbi, SettingsDefaults defaults, Periods periods, Pacing pacing, Observer observer, Clock clock) {
+    this(jdbi, defaults, periods, pacing, observer, (h, subject) -> { }, clock);
+  }
+
+  /**
+   * {@code alsoForget} runs in the last transaction of each subject's purge, for what the subject left
+   * outside these tables (the mail transport's local copies of their mails, for one).
+   */
+  public RetentionSweeps(Jdbi jdbi, SettingsDefaults defaults, Periods periods, Pacing pacing, Observer observer,
+      java.util.function.BiConsumer<Handle, UUID> alsoForget, Clock clock) {
+    this.alsoForget = alsoForget;
     this.observer = observer;
     this.jdbi = jdbi;
     this.defaults = defaults;
@@ -344,6 +355,7 @@ public final class RetentionSweeps {
       h.createUpdate("UPDATE usage_records SET subject_id = :t, api_key_id = NULL WHERE subject_id = :s")
           .bind("t", tombstone).bind("s", subject).execute();
       h.createUpdate("UPDATE erasure_ledger SET purged_at = :at WHERE subject_id = :s").bind("at", at).bind("s", subject).execute();
+      alsoForget.accept(h, subject);
     });
     observer.committed("purged", 1);
   }

@@ -265,7 +265,8 @@ public final class Confide implements AutoCloseable {
           Duration.ofDays(policy.retention().usageDays()), Duration.ofDays(policy.retention().accessLogDays()),
           Duration.ofDays(policy.retention().ipTruncationDays())),
           new RetentionSweeps.Pacing(config.retention().effectiveBatchSize(),
-              config.retention().pauseRatio(), config.retention().maxRowsPerSecond()), hooks.retentionObserver(), clock);
+              config.retention().pauseRatio(), config.retention().maxRowsPerSecond()), hooks.retentionObserver(),
+          notifyErasure::forgetSubject, clock);
       this.privacyBudget = new PrivacyBudget(jdbi, clock);
       this.trainingExport = new TrainingExport(jdbi, conversations, settings, accounts, piiDetector, privacyBudget,
           Epsilon.of(config.training().summaryEpsilonBudget()), disclosureGate, processors.training());

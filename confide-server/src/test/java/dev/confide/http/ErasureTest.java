@@ -74,8 +74,13 @@ class ErasureTest {
       assertThat(server.client().logIn("erin@example.com", GatewayTest.PASSWORD).status()).isEqualTo(401);
       assertThat(server.confide.subjectKeys.exists(subject)).as("crypto-shredded at once").isFalse();
 
+      // A mail whose send was under way during the erasure left its local copy behind.
+      Path outbox = Path.of(server.config.dataDir()).resolve(server.config.mail().outboxDir());
+      java.nio.file.Files.createDirectories(outbox);
+      Path late = java.nio.file.Files.writeString(outbox.resolve(subject + "_" + UUID.randomUUID() + ".eml"), "To: erin@example.com");
       server.confide.retention.run();
       assertThat(rowsOf(server.confide, subject)).as("every row purged").isZero();
+      assertThat(late).as("the purge deletes the subject's outbox files").doesNotExist();
       long usage = server.confide.database.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM usage_records").mapTo(Long.class).one());
       assertThat(usage).as("usage totals kept under a tombstone").isPositive();
       // An answer that was still streaming when the account was erased finishes after the purge.
