@@ -202,6 +202,7 @@ public final class Erasure {
     erased.add("sessions and API keys: revoked");
     erased.add("conversations, messages and their versions, comparisons, ratings");
     erased.add("settings, consent history and provider consents");
+    erased.add("support tickets, privacy requests and their archives, access log entries, mail and notices to you");
     var kept = r.putArray("kept");
     kept.addObject().put("what", "anonymized decision data").put("why",
         "comparison choices stored without any link to you and with personal data removed; they cannot be traced back to you");
@@ -209,6 +210,15 @@ public final class Erasure {
         "counts per model and day with no link to you");
     kept.addObject().put("what", "usage and billing totals").put("why",
         "kept under a random tombstone id for billing and accounting, deleted when the usage retention period ends");
+    kept.addObject().put("what", "the erasure ledger entry").put("why",
+        "your account id, the tombstone id and the time of erasure, so that restoring a backup erases you again;"
+            + " it holds nothing else about you");
+    kept.addObject().put("what", "audit records").put("why",
+        "the record of this erasure and of any staff access to your account (who, when, under which grant), kept as the"
+            + " audit trail of how your data was handled; they name your account id but hold none of your content");
+    kept.addObject().put("what", "security-incident and legal-disclosure records").put("why",
+        "if your account was part of a data breach or a lawful request for data, the record that you were affected or"
+            + " notified, as the law requires us to keep");
     try {
       String payload = JSON.writeValueAsString(r);
       return new Receipt(payload, signer.sign(payload));

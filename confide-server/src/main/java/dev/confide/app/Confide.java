@@ -246,7 +246,9 @@ public final class Confide implements AutoCloseable {
       this.policyVersions = new dev.confide.notify.PolicyVersions(jdbi, recipients, notices, outbox, clock);
       var notifyErasure = new dev.confide.notify.NotifyErasure(outbox, notices, transport);
       this.erasure = new Erasure(jdbi, subjectKeys, new ErasureLedgerFile(dataDir.resolve("erasure-ledger.jsonl")),
-          keys.receiptSigner(), Duration.ofDays(config.keys().deletionWindowDays()),
+          // the receipt's purgeCompleteBy: what the policy promises for the purge, if sooner than the key window
+          keys.receiptSigner(), Duration.ofDays(Math.max(1, Math.min(config.keys().deletionWindowDays(),
+              policy.retention().erasedPurgeDays()))),
           List.of(notifyErasure::forgetSubject, (h, subject) -> auditLog.append(h, dev.confide.audit.AuditEvent.of(
               dev.confide.audit.Actor.system(), dev.confide.audit.AuditActions.ERASURE).about(subject))),
           hooks.erasureObserver(), clock);

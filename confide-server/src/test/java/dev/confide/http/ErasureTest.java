@@ -67,7 +67,8 @@ class ErasureTest {
       assertThat(ReceiptSigner.verify(publicKey, payload.replace("erasure", "erasurf"), signature)).isFalse();
       JsonNode receipt = JSON.readTree(payload);
       assertThat(receipt.get("subject").asText()).isEqualTo(subject.toString());
-      assertThat(receipt.get("kept")).extracting(k -> k.get("what").asText()).contains("anonymized decision data");
+      assertThat(receipt.get("kept")).extracting(k -> k.get("what").asText()).contains("anonymized decision data",
+          "usage and billing totals", "the erasure ledger entry", "audit records", "security-incident and legal-disclosure records");
 
       assertThat(ada.get("/api/me").status()).as("the session is dead").isEqualTo(401);
       assertThat(server.client().withBearer(secret).get("/api/me").status()).as("the key is dead").isEqualTo(401);
