@@ -39,13 +39,24 @@ public final class PasswordHasher {
 
   public String hash(char[] password) {
     byte[] salt = Secrets.randomBytes(SALT_BYTES);
-    byte[] hash = compute(password, salt, settings, HASH_BYTES);
+    byte[] hash = compute(password, salt, settings, HASH_BYTES, false);
     return "$argon2id$v=19$m=" + settings.memoryKib() + ",t=" + settings.iterations() + ",p=" + settings.parallelism()
         + "$" + B64.encodeToString(salt) + "$" + B64.encodeToString(hash);
   }
 
+  /**
+   * Marks a hash made before December 2026, when the password's UTF-8 bytes were passed to Argon2 with
+   * the encoder's zero padding after them (V21 marks them; {@link #needsRehash} replaces them at the next
+   * sign-in). Other Argon2id implementations would not verify those.
+   */
+  static final String PADDED = "padded";
+
   /** Constant-time check. A malformed stored hash never matches. */
   public boolean verify(char[] password, String phc) {
+    boolean padded = phc != null && phc.startsWith(PADDED + "$");
+    if (padded) {
+      phc = phc.substring(PADDED.length());
+    }
     String[] parts = phc == null ? new String[0] : phc.split("\\$");
     if (parts.length != 6 || !"argon2id".equals(parts[1]) || !"v=19".equals(parts[2])) {
       return false;
@@ -54,7 +65,7 @@ public final class PasswordHasher {
       Settings stored = parseSettings(parts[3]);
       byte[] salt = B64D.decode(parts[4]);
       byte[] expected = B64D.decode(parts[5]);
-      return MessageDigest.isEqual(expected, compute(password, salt, stored, expected.length));
+      return MessageDigest.isEqual(expected, compute(password, salt, stored, expected.length, padded));
     } catch (IllegalArgumentException e) {
       return false;
     }
@@ -66,6 +77,9 @@ public final class PasswordHasher {
   }
 
   public boolean needsRehash(String phc) {
+    if (phc.startsWith(PADDED + "$")) {
+      return true;
+    }
     String[] parts = phc.split("\\$");
     return parts.length != 6 || !parseSettings(parts[3]).equals(settings);
   }
@@ -90,7 +104,7 @@ public final class PasswordHasher {
     return new Settings(m, t, p);
   }
 
-  private static byte[] compute(char[] password, byte[] salt, Settings s, int length) {
+  private static byte[] compute(char[] password, byte[] salt, Settings s, int length, boolean padded) {
     Argon2BytesGenerator generator = new Argon2BytesGenerator();
     generator.init(new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
         .withVersion(Argon2Parameters.ARGON2_VERSION_13)
@@ -99,12 +113,15 @@ public final class PasswordHasher {
         .withIterations(s.iterations())
         .withParallelism(s.parallelism())
         .build());
-    byte[] passwordBytes = StandardCharsets.UTF_8.encode(java.nio.CharBuffer.wrap(password)).array();
+    java.nio.ByteBuffer encoded = StandardCharsets.UTF_8.encode(java.nio.CharBuffer.wrap(password));
+    byte[] buffer = encoded.array(); // the encoder's whole buffer: the encoded bytes, then zeros
+    byte[] passwordBytes = padded ? buffer : Arrays.copyOfRange(buffer, encoded.position(), encoded.limit());
     byte[] out = new byte[length];
     try {
       generator.generateBytes(passwordBytes, out);
     } finally {
       Arrays.fill(passwordBytes, (byte) 0);
+      Arrays.fill(buffer, (byte) 0);
     }
     return out;
   }

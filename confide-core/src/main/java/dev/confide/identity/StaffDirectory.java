@@ -128,6 +128,11 @@ public final class StaffDirectory {
     if (!passwords.verify(password, r.hash()) || r.totp() == null) {
       return Optional.empty();
     }
+    if (passwords.needsRehash(r.hash())) {
+      String upgraded = passwords.hash(password);
+      jdbi.useHandle(h -> h.createUpdate("UPDATE staff_members SET password_hash = :hash WHERE subject_id = :id")
+          .bind("hash", upgraded).bind("id", r.id()).execute());
+    }
     String secret = subjectKeys.sealer(r.id()).openString(FieldRef.of("staff_members", "totp", r.id()), r.totp());
     OptionalLong step = Totp.matchingStep(secret, totpCode, clock.instant());
     if (step.isEmpty()) {
