@@ -318,18 +318,31 @@ public final class ChatService {
       limiter.settle(admissionB, 0);
       throw e;
     }
-    shieldedB = shield(caller, providerB, ChatRequest.of(pair.get(1), context), admissionB);
+    try {
+      shieldedB = shield(caller, providerB, ChatRequest.of(pair.get(1), context), admissionB);
+    } catch (Problem e) {
+      limiter.settle(admissionA, 0);
+      throw e;
+    }
     CompletableFuture<Outcome> a = CompletableFuture.supplyAsync(() -> invoke(providerA, shieldedA, DeltaSink.IGNORE), compareExecutor);
     CompletableFuture<Outcome> b = CompletableFuture.supplyAsync(() -> invoke(providerB, shieldedB, DeltaSink.IGNORE), compareExecutor);
     Outcome outA = a.join();
     Outcome outB = b.join();
     UUID answerA = storeAnswer(caller, conversation, prompt, pair.get(0), providerA, context, outA, admissionA, started, false, shieldedA);
     UUID answerB = storeAnswer(caller, conversation, prompt, pair.get(1), providerB, context, outB, admissionB, started, false, shieldedB);
-    if (outA.failure() != null) {
-      throw outA.failure();
-    }
-    if (outB.failure() != null) {
-      throw outB.failure();
+    if (outA.failure() != null || outB.failure() != null) {
+      // No comparison without two answers; the one that did arrive continues the conversation as a plain
+      // answer, so the user keeps it (P02) and can regenerate it, rather than it sitting off every branch.
+      UUID arrived = outA.failure() == null ? answerA : outB.failure() == null ? answerB : null;
+      if (arrived != null) {
+        jdbi.useTransaction(h -> {
+          if (conversations.lockForWrite(h, caller.subject(), conversation)) {
+            conversations.moveHead(h, conversation, arrived);
+          }
+        });
+        makeDurable.run();
+      }
+      throw outA.failure() != null ? outA.failure() : outB.failure();
     }
     UUID id = UUID.randomUUID();
     jdbi.useTransaction(h -> {

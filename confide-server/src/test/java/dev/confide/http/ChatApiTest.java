@@ -163,6 +163,30 @@ class ChatApiTest {
     }
   }
 
+  @Tag("P02")
+  @ParameterizedTest
+  @EnumSource(TestBackend.class)
+  void whenOneSideOfAComparisonFailsTheOtherAnswerContinuesTheConversation(TestBackend backend) throws Exception {
+    try (dev.confide.testing.FakeUpstream upstream = new dev.confide.testing.FakeUpstream()
+             .mode(dev.confide.testing.FakeUpstream.Mode.STATUS_500);
+         TestServer server = TestServer.start(backend, tmp, upstream.providerYaml(3000), false)) {
+      ApiClient ada = signedUp(server, "half-compare@example.com");
+      String conversation = turn(ada, null, "warm-up question", "builtin-echo").get("conversationId").asText();
+      Response compared = ada.post("/api/conversations/" + conversation + "/compare",
+          Map.of("content", "one of you is down", "models", List.of("fake-model", "builtin-echo")));
+      assertThat(compared.status()).isEqualTo(502);
+      JsonNode messages = ada.get("/api/conversations/" + conversation).json().get("messages");
+      assertThat(messages).extracting(m -> m.get("content").asText())
+          .containsExactly("warm-up question", "warm-up question", "one of you is down", "one of you is down");
+      assertThat(messages.get(3).get("role").asText()).isEqualTo("assistant");
+      assertThat(ada.post("/api/messages/" + messages.get(3).get("id").asText() + "/regenerate", Map.of()).status())
+          .as("no comparison holds it back").isEqualTo(201);
+      long comparisons = server.confide.database.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM comparisons")
+          .mapTo(Long.class).one());
+      assertThat(comparisons).isZero();
+    }
+  }
+
   @Tag("P05")
   @ParameterizedTest
   @EnumSource(TestBackend.class)
