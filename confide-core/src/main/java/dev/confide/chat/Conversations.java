@@ -4,6 +4,7 @@ import dev.confide.crypto.FieldRef;
 import dev.confide.crypto.Sealer;
 import dev.confide.crypto.SubjectKeys;
 import dev.confide.problem.Problem;
+import dev.confide.store.DeletionJournal;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -29,10 +30,17 @@ public final class Conversations {
   private final Jdbi jdbi;
   private final SubjectKeys subjectKeys;
   private final Clock clock;
+  private final DeletionJournal deletions;
 
   public Conversations(Jdbi jdbi, SubjectKeys subjectKeys, Clock clock) {
+    this(jdbi, subjectKeys, DeletionJournal.none(), clock);
+  }
+
+  /** {@code deletions} records every deletion before it commits, so a restored backup can be made to forget again. */
+  public Conversations(Jdbi jdbi, SubjectKeys subjectKeys, DeletionJournal deletions, Clock clock) {
     this.jdbi = jdbi;
     this.subjectKeys = subjectKeys;
+    this.deletions = deletions;
     this.clock = clock;
   }
 
@@ -275,19 +283,51 @@ public final class Conversations {
 
   /** Deletes the conversation and everything in it (P03); false when it is not the subject's. */
   public boolean delete(UUID subject, UUID conversation) {
-    return jdbi.inTransaction(h -> deleteWhere(h, "id = :c AND subject_id = :s", conversation, subject)) > 0;
+    return jdbi.inTransaction(h -> {
+      int deleted = deleteWhere(h, "id = :c AND subject_id = :s", conversation, subject, null);
+      if (deleted > 0) {
+        deletions.record(new DeletionJournal.Deletion(
+            DeletionJournal.Kind.CONVERSATION, subject, conversation, clock.instant()));
+      }
+      return deleted;
+    }) > 0;
   }
 
   /** Deletes every conversation of the subject (P03); returns how many. */
   public int deleteAll(UUID subject) {
-    return jdbi.inTransaction(h -> deleteWhere(h, "subject_id = :s", null, subject));
+    Instant now = clock.instant();
+    return jdbi.inTransaction(h -> {
+      int deleted = deleteWhere(h, "subject_id = :s", null, subject, null);
+      if (deleted > 0) {
+        deletions.record(new DeletionJournal.Deletion(
+            DeletionJournal.Kind.ALL_CONVERSATIONS, subject, null, now));
+      }
+      return deleted;
+    });
   }
 
-  private static int deleteWhere(Handle h, String where, UUID conversation, UUID subject) {
+  /**
+   * After a restore: deletes again the conversations the journal lists (for "all", those created by
+   * then). Records nothing new. Returns how many came back and were deleted.
+   */
+  public int reapply(List<DeletionJournal.Deletion> journal) {
+    int deleted = 0;
+    for (DeletionJournal.Deletion d : journal) {
+      deleted += switch (d.kind()) {
+        case CONVERSATION -> jdbi.inTransaction(h -> deleteWhere(h, "id = :c AND subject_id = :s", d.id(), d.subject(), null));
+        case ALL_CONVERSATIONS -> jdbi.inTransaction(h -> deleteWhere(h, "subject_id = :s AND created_at <= :before", null,
+            d.subject(), d.at()));
+        case API_KEY -> 0;
+      };
+    }
+    return deleted;
+  }
+
+  private static int deleteWhere(Handle h, String where, UUID conversation, UUID subject, Instant before) {
     // The conversations are locked before anything goes: a turn storing into one of them finishes
     // first (and its rows are deleted below) or waits and then finds the conversation gone.
     List<UUID> ids = h.createQuery("SELECT id FROM conversations WHERE " + where + " FOR UPDATE")
-        .bind("c", conversation).bind("s", subject).mapTo(UUID.class).list();
+        .bind("c", conversation).bind("s", subject).bind("before", before).mapTo(UUID.class).list();
     for (int from = 0; from < ids.size(); from += IDS_PER_STATEMENT) {
       List<UUID> part = ids.subList(from, Math.min(ids.size(), from + IDS_PER_STATEMENT));
       h.createUpdate("DELETE FROM message_feedback WHERE message_id IN (SELECT id FROM messages WHERE conversation_id IN (<ids>))")

@@ -6,6 +6,7 @@ import dev.confide.crypto.FieldRef;
 import dev.confide.crypto.Sealer;
 import dev.confide.crypto.SubjectKeys;
 import dev.confide.problem.Problem;
+import dev.confide.store.DeletionJournal;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -28,6 +29,7 @@ public final class ApiKeys {
   private final Jdbi jdbi;
   private final SubjectKeys subjectKeys;
   private final Clock clock;
+  private final DeletionJournal deletions;
   /**
    * When this instance last wrote each key's {@code last_used_at}: within {@link #TOUCH_EVERY} of
    * it, a request costs only the look-up, no write. Only the write is skipped; the look-up (and so
@@ -43,8 +45,14 @@ public final class ApiKeys {
   public record Principal(UUID subject, UUID keyId) {}
 
   public ApiKeys(Jdbi jdbi, SubjectKeys subjectKeys, Clock clock) {
+    this(jdbi, subjectKeys, DeletionJournal.none(), clock);
+  }
+
+  /** {@code deletions} records every revocation before it commits, so a restored backup cannot bring a key back. */
+  public ApiKeys(Jdbi jdbi, SubjectKeys subjectKeys, DeletionJournal deletions, Clock clock) {
     this.jdbi = jdbi;
     this.subjectKeys = subjectKeys;
+    this.deletions = deletions;
     this.clock = clock;
   }
 
@@ -82,13 +90,34 @@ public final class ApiKeys {
 
   /** Revokes the subject's own key; an id that is not theirs is "not found", never "forbidden". */
   public void revoke(UUID subject, UUID keyId) {
-    int updated = jdbi.withHandle(h -> h.createUpdate("""
-            UPDATE api_keys SET revoked_at = :now
-            WHERE key_id = :id AND subject_id = :subject AND revoked_at IS NULL""")
-        .bind("now", clock.instant()).bind("id", keyId).bind("subject", subject).execute());
+    Instant now = clock.instant();
+    int updated = jdbi.inTransaction(h -> {
+      int n = h.createUpdate("""
+              UPDATE api_keys SET revoked_at = :now
+              WHERE key_id = :id AND subject_id = :subject AND revoked_at IS NULL""")
+          .bind("now", now).bind("id", keyId).bind("subject", subject).execute();
+      if (n > 0) {
+        deletions.record(new DeletionJournal.Deletion(DeletionJournal.Kind.API_KEY,
+            subject, keyId, now));
+      }
+      return n;
+    });
     if (updated == 0) {
       throw Problem.notFound("no such API key");
     }
+  }
+
+  /** After a restore: revokes again the keys the journal lists. Returns how many had come back live. */
+  public int reapply(List<DeletionJournal.Deletion> journal) {
+    int revoked = 0;
+    for (DeletionJournal.Deletion d : journal) {
+      if (d.kind() == DeletionJournal.Kind.API_KEY) {
+        revoked += jdbi.withHandle(h -> h.createUpdate("""
+                UPDATE api_keys SET revoked_at = :at WHERE key_id = :id AND subject_id = :subject AND revoked_at IS NULL""")
+            .bind("at", d.at()).bind("id", d.id()).bind("subject", d.subject()).execute());
+      }
+    }
+    return revoked;
   }
 
   public int revokeAll(UUID subject) {

@@ -108,9 +108,11 @@ final class PolicyText {
     }
     blocks.add(new Subheading("deletion", "Deletion"));
     para("When you delete data or your account, it is securely deleted within " + days(p.retention().deletionWindowDays())
-        + ": it becomes unreadable at once, because the key that encrypts it is destroyed, and what remains is purged within "
+        + ". A chat you delete is deleted at once. When you delete your account, everything in it becomes unreadable at once,"
+        + " because the key that encrypts it is destroyed, and what remains is purged within "
         + (p.retention().erasedPurgeDays() == p.retention().deletionWindowDays() ? "that time" : days(p.retention().erasedPurgeDays()))
-        + ".");
+        + ". If we ever restore a backup of our database, what you deleted after that backup was made is deleted again"
+        + " before the service runs.");
     if (p.category("access_logs").isPresent()) {
       para("IP addresses in our access logs are shortened to their network part after " + days(p.retention().ipTruncationDays()) + ".");
     }

@@ -123,6 +123,8 @@ public final class Confide implements AutoCloseable {
   public final dev.confide.disclosure.LegalDisclosures legalDisclosures;
   /** The policy's processors and which one each outbound channel sends to (P14). */
   public final OutboundProcessors processors;
+  /** Deleted chats and revoked keys, outside the database: re-applied after a restore. */
+  public final dev.confide.store.DeletionJournal deletionJournal;
   /** Every outbound flow passes here (P14, P36). */
   public final dev.confide.disclosure.DisclosureGate disclosureGate;
   /** Thumbs per model with differential privacy (P06, P13). */
@@ -186,7 +188,8 @@ public final class Confide implements AutoCloseable {
           config.passwords().memoryKib(), config.passwords().iterations(), config.passwords().parallelism()));
       this.accounts = new Accounts(jdbi, subjectKeys, blindIndex, hasher, new AgeGate(Math.max(config.ageGate().minimumAge(), policy.minimumAge()), clock), clock);
       this.sessions = new Sessions(jdbi, clock, Duration.ofDays(config.sessions().maxAgeDays()));
-      this.apiKeys = new ApiKeys(jdbi, subjectKeys, clock);
+      this.deletionJournal = dev.confide.store.DeletionJournal.at(dataDir.resolve("deletion-journal.jsonl"));
+      this.apiKeys = new ApiKeys(jdbi, subjectKeys, deletionJournal, clock);
       this.staff = new StaffDirectory(jdbi, subjectKeys, blindIndex, hasher, clock);
       this.staffSessions = Sessions.forStaff(jdbi, clock, Duration.ofHours(config.staff().sessionHours()));
       this.leases = new JobLeases(jdbi, clock);
@@ -226,7 +229,7 @@ public final class Confide implements AutoCloseable {
         return t;
       });
       PiiShield shield = new PiiShield(piiDetector, detectionExecutor, Duration.ofMillis(config.pii().shieldTimeoutMs()));
-      this.conversations = new Conversations(jdbi, subjectKeys, clock);
+      this.conversations = new Conversations(jdbi, subjectKeys, deletionJournal, clock);
       this.auditLog = new dev.confide.audit.AuditLog(jdbi, keys.auditKeys(), clock);
       this.grants = new dev.confide.audit.BreakGlassGrants(jdbi, subjectKeys, auditLog, clock, config.staff().grantApproval());
       this.regions = new dev.confide.disclosure.SubjectRegions(jdbi, config.defaultDataRegion());

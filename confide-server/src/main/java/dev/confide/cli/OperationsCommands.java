@@ -63,7 +63,8 @@ final class OperationsCommands {
 
 
     @Command(name = "reapply", mixinStandardHelpOptions = true,
-        description = "After restoring a backup: erase again every subject in the erasure ledger file (dataDir/erasure-ledger.jsonl).")
+        description = "After restoring a backup: erase again every subject in the erasure ledger file (dataDir/erasure-ledger.jsonl),"
+            + " and delete again the chats and revoke again the API keys in the deletion journal (dataDir/deletion-journal.jsonl).")
     static final class Reapply implements Callable<Integer> {
       @ParentCommand
       Erasure erasure;
@@ -75,8 +76,12 @@ final class OperationsCommands {
       public Integer call() throws Exception {
         return erasure.parent.withEngine(spec, (confide, out) -> {
           int again = confide.erasure.reapply();
+          var journal = confide.deletionJournal.entries();
+          int chats = confide.conversations.reapply(journal);
+          int keys = confide.apiKeys.reapply(journal);
           var report = confide.retention.run();
-          out.printf("subjects erased again: %d%nerased subjects purged: %d%n", again, report.subjectsPurged());
+          out.printf("subjects erased again: %d%nerased subjects purged: %d%nchats deleted again: %d%nAPI keys revoked again: %d%n",
+              again, report.subjectsPurged(), chats, keys);
           return 0;
         });
       }

@@ -98,6 +98,59 @@ class ErasureTest {
     }
   }
 
+  /** The backup's database file replaces the current one; the files outside the database stay. */
+  private Confide restore(Path backup, Path dataDir) throws Exception {
+    try (ZipInputStream zip = new ZipInputStream(Files.newInputStream(backup))) {
+      for (var entry = zip.getNextEntry(); entry != null; entry = zip.getNextEntry()) {
+        Files.copy(zip, dataDir.resolve(Path.of(entry.getName()).getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
+    }
+    var config = TestServer.config(new TestBackend.Location(dev.confide.store.DatabaseSettings.embedded(dataDir, 2), null), tmp, "");
+    return Confide.open(config, dev.confide.testing.MutableClock.at("2026-11-03T10:00:00Z"));
+  }
+
+  @Tag("P03")
+  @Test
+  void chatsDeletedAndKeysRevokedAfterABackupStayGoneAfterItsRestore() throws Exception {
+    Path backup = tmp.resolve("backup.zip");
+    Path dataDir;
+    UUID subject;
+    String kept;
+    String secret;
+    try (TestServer server = TestServer.start(TestBackend.H2, tmp)) {
+      dataDir = server.config.dataPath();
+      ApiClient bo = server.client();
+      bo.signUp("Bo Backup", "bo@example.com", GatewayTest.PASSWORD, "1990-01-01");
+      subject = server.confide.accounts.authenticate("bo@example.com", GatewayTest.PASSWORD.toCharArray()).orElseThrow();
+      String deleted = bo.post("/api/conversations", Map.of("content", "delete me later", "model", "builtin-echo"))
+          .json().get("conversationId").asText();
+      kept = bo.post("/api/conversations", Map.of("content", "keep me", "model", "builtin-echo")).json().get("conversationId").asText();
+      Response key = bo.post("/api/keys", Map.of("name", "laptop"));
+      secret = key.json().get("secret").asText();
+      server.confide.database.backupTo(backup);
+
+      assertThat(bo.delete("/api/conversations/" + deleted).status()).isEqualTo(204);
+      assertThat(bo.delete("/api/keys/" + key.json().get("id").asText()).status()).isEqualTo(204);
+    }
+    try (Confide restored = restore(backup, dataDir)) {
+      assertThat(restored.conversations.list(subject, 10, null).items()).as("the backup brought the chat back").hasSize(2);
+      assertThat(restored.apiKeys.authenticate(secret)).as("and the key").isPresent();
+      var journal = restored.deletionJournal.entries();
+      assertThat(restored.conversations.reapply(journal)).isEqualTo(1);
+      assertThat(restored.apiKeys.reapply(journal)).isEqualTo(1);
+      assertThat(restored.conversations.list(subject, 10, null).items()).extracting(c -> c.id().toString()).containsExactly(kept);
+      assertThat(restored.apiKeys.authenticate(secret)).isEmpty();
+      assertThat(restored.conversations.reapply(journal) + restored.apiKeys.reapply(journal)).as("idempotent").isZero();
+
+      restored.conversations.deleteAll(subject);
+    }
+    try (Confide restoredAgain = restore(backup, dataDir)) {
+      var journal = restoredAgain.deletionJournal.entries();
+      assertThat(restoredAgain.conversations.reapply(journal)).as("deleting all chats is re-applied too").isEqualTo(2);
+      assertThat(restoredAgain.conversations.list(subject, 10, null).items()).isEmpty();
+    }
+  }
+
   @Test
   void backUpEraseRestoreReapplyAndTheSubjectIsGone() throws Exception {
     Path backup = tmp.resolve("backup.zip");
@@ -112,14 +165,7 @@ class ErasureTest {
       server.confide.database.backupTo(backup);
       assertThat(ada.delete("/api/me").status()).isEqualTo(200);
     }
-    // Restore: the backup's database file replaces the current one; the ledger file stays.
-    try (ZipInputStream zip = new ZipInputStream(Files.newInputStream(backup))) {
-      for (var entry = zip.getNextEntry(); entry != null; entry = zip.getNextEntry()) {
-        Files.copy(zip, dataDir.resolve(Path.of(entry.getName()).getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-      }
-    }
-    var config = TestServer.config(new TestBackend.Location(dev.confide.store.DatabaseSettings.embedded(dataDir, 2), null), tmp, "");
-    try (Confide restored = Confide.open(config, dev.confide.testing.MutableClock.at("2026-11-03T10:00:00Z"))) {
+    try (Confide restored = restore(backup, dataDir)) {
       assertThat(restored.subjectKeys.exists(subject)).as("the backup brought the subject back").isTrue();
       assertThat(restored.erasure.reapply()).isEqualTo(1);
       restored.retention.run();
