@@ -91,11 +91,16 @@ public final class SubjectSettings {
       Settings before = load(h, subject).orElseGet(() -> defaultsFor(subject));
       Settings after = apply(before, change);
       Map<String, String[]> diff = diff(before, after);
-      if (diff.isEmpty()) {
+      // Retention stays on the policy's default, whatever it becomes, until the subject sets it (even
+      // to the value the default has now).
+      boolean wasChosen = h.createQuery("SELECT retention_chosen FROM subject_settings WHERE subject_id = :s")
+          .bind("s", subject).mapTo(Boolean.class).findOne().orElse(false);
+      boolean retentionChosen = wasChosen || change.chatRetentionDays().isPresent();
+      if (diff.isEmpty() && retentionChosen == wasChosen) {
         return before;
       }
       Instant now = clock.instant();
-      upsert(h, subject, after, now);
+      upsert(h, subject, after, retentionChosen, now);
       diff.forEach((setting, values) -> h.createUpdate("""
               INSERT INTO consent_ledger (id, subject_id, setting, old_value, new_value, source, policy_version, changed_at)
               VALUES (:id, :s, :setting, :old, :new, :source, :version, :at)""")
@@ -185,30 +190,32 @@ public final class SubjectSettings {
     }
   }
 
-  private static Optional<Settings> load(Handle h, UUID subject) {
+  private Optional<Settings> load(Handle h, UUID subject) {
     return h.createQuery("""
             SELECT chat_retention_days, keep_chats, data_collection, training_opt_out, opt_out_of_sale, limit_sensitive,
-                   analytics_cookies, restricted, objections, communication
+                   analytics_cookies, restricted, objections, communication, retention_chosen
             FROM subject_settings WHERE subject_id = :s""")
         .bind("s", subject)
-        .map((rs, ctx) -> new Settings(rs.getBoolean(2) ? null : rs.getInt(1), rs.getBoolean(3), rs.getBoolean(4),
+        .map((rs, ctx) -> new Settings(!rs.getBoolean(11) ? defaults.chatRetentionDays() : rs.getBoolean(2) ? null : rs.getInt(1),
+            rs.getBoolean(3), rs.getBoolean(4),
             rs.getBoolean(5), rs.getBoolean(6), rs.getBoolean(7), rs.getBoolean(8), flags(rs.getString(9)), flags(rs.getString(10))))
         .findOne();
   }
 
-  private static void upsert(Handle h, UUID subject, Settings s, Instant now) {
+  private static void upsert(Handle h, UUID subject, Settings s, boolean retentionChosen, Instant now) {
     int updated = h.createUpdate("""
             UPDATE subject_settings SET chat_retention_days = :days, keep_chats = :keep, data_collection = :dc,
                    training_opt_out = :tr, opt_out_of_sale = :sale, limit_sensitive = :ls, analytics_cookies = :ac,
-                   restricted = :rs, objections = :obj, communication = :comm, updated_at = :now
+                   restricted = :rs, objections = :obj, communication = :comm, retention_chosen = :chosen, updated_at = :now
             WHERE subject_id = :s""")
-        .bindMap(row(subject, s)).bind("now", now).execute();
+        .bindMap(row(subject, s)).bind("chosen", retentionChosen).bind("now", now).execute();
     if (updated == 0) {
       h.createUpdate("""
               INSERT INTO subject_settings (subject_id, chat_retention_days, keep_chats, data_collection, training_opt_out,
-                     opt_out_of_sale, limit_sensitive, analytics_cookies, restricted, objections, communication, updated_at)
-              VALUES (:s, :days, :keep, :dc, :tr, :sale, :ls, :ac, :rs, :obj, :comm, :now)""")
-          .bindMap(row(subject, s)).bind("now", now).execute();
+                     opt_out_of_sale, limit_sensitive, analytics_cookies, restricted, objections, communication,
+                     retention_chosen, updated_at)
+              VALUES (:s, :days, :keep, :dc, :tr, :sale, :ls, :ac, :rs, :obj, :comm, :chosen, :now)""")
+          .bindMap(row(subject, s)).bind("chosen", retentionChosen).bind("now", now).execute();
     }
   }
 

@@ -245,15 +245,17 @@ public final class RetentionSweeps {
       cuts.add(new ChatCut("""
           SELECT c.id, c.last_activity_at FROM conversations c
           WHERE c.last_activity_at < :cutoff
-            AND NOT EXISTS (SELECT 1 FROM subject_settings s WHERE s.subject_id = c.subject_id)""",
+            AND NOT EXISTS (SELECT 1 FROM subject_settings s WHERE s.subject_id = c.subject_id AND s.retention_chosen = TRUE)""",
           asOf.minus(Duration.ofDays(defaults.chatRetentionDays())), null));
     }
     List<Integer> customDays = jdbi.withHandle(h -> h.createQuery(
-        "SELECT DISTINCT chat_retention_days FROM subject_settings WHERE keep_chats = FALSE").mapTo(Integer.class).list());
+        "SELECT DISTINCT chat_retention_days FROM subject_settings WHERE keep_chats = FALSE AND retention_chosen = TRUE")
+        .mapTo(Integer.class).list());
     for (int days : customDays) {
       cuts.add(new ChatCut("""
           SELECT c.id, c.last_activity_at FROM conversations c JOIN subject_settings s ON s.subject_id = c.subject_id
-          WHERE s.keep_chats = FALSE AND s.chat_retention_days = :days AND c.last_activity_at < :cutoff""",
+          WHERE s.retention_chosen = TRUE AND s.keep_chats = FALSE AND s.chat_retention_days = :days
+            AND c.last_activity_at < :cutoff""",
           asOf.minus(Duration.ofDays(days)), days));
     }
     return cuts;

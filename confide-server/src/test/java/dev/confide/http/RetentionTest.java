@@ -115,6 +115,43 @@ class RetentionTest {
     return server.confide.database.jdbi().withHandle(h -> h.createQuery(sql).bind("s", subject).mapTo(Long.class).one());
   }
 
+  @Tag("P04")
+  @org.junit.jupiter.api.Test
+  void subjectsWhoNeverChoseARetentionFollowTheDefaultWhenItChanges() throws Exception {
+    Path dataDir;
+    java.util.UUID ada;
+    java.util.UUID bob;
+    Instant start;
+    try (TestServer server = TestServer.start(TestBackend.H2, tmp)) {
+      dataDir = server.config.dataPath();
+      start = server.clock.instant();
+      ApiClient adaClient = server.client();
+      adaClient.signUp("Ada Default", "ada-default@example.com", GatewayTest.PASSWORD, "1990-01-01");
+      ApiClient bobClient = server.client();
+      bobClient.signUp("Bob Chooser", "bob-chooser@example.com", GatewayTest.PASSWORD, "1990-01-01");
+      ada = server.confide.accounts.authenticate("ada-default@example.com", GatewayTest.PASSWORD.toCharArray()).orElseThrow();
+      bob = server.confide.accounts.authenticate("bob-chooser@example.com", GatewayTest.PASSWORD.toCharArray()).orElseThrow();
+      assertThat(adaClient.patch("/api/settings", Map.of("dataCollection", false)).status()).as("another setting").isEqualTo(200);
+      assertThat(bobClient.patch("/api/settings", Map.of("chatRetentionDays", 90)).status()).as("the default's value, chosen")
+          .isEqualTo(200);
+      chat(adaClient, "ada's chat");
+      chat(bobClient, "bob's chat");
+    }
+    String policy = dev.confide.policy.PolicyLoader.presetYaml("infuzu")
+        .replace("chatRetentionDays: 90", "chatRetentionDays: 45").replace("    retention: 90\n", "    retention: 45\n");
+    Path policyFile = java.nio.file.Files.writeString(tmp.resolve("shorter-default.yaml"), policy);
+    var config = TestServer.config(new TestBackend.Location(dev.confide.store.DatabaseSettings.embedded(dataDir, 2), null), tmp,
+        "policy: " + policyFile + "\n");
+    try (dev.confide.app.Confide reopened = dev.confide.app.Confide.open(config, dev.confide.testing.MutableClock.at(start.toString()))) {
+      assertThat(reopened.settings.get(ada).chatRetentionDays()).as("follows the new default").isEqualTo(45);
+      assertThat(reopened.settings.get(ada).dataCollection()).isFalse();
+      assertThat(reopened.settings.get(bob).chatRetentionDays()).as("kept their choice").isEqualTo(90);
+      assertThat(reopened.retention.run(start.plus(Duration.ofDays(46))).conversationsExpired()).isEqualTo(1);
+      assertThat(reopened.conversations.list(ada, 10, null).items()).isEmpty();
+      assertThat(reopened.conversations.list(bob, 10, null).items()).hasSize(1);
+    }
+  }
+
   @Tag("P07")
   @ParameterizedTest
   @EnumSource(TestBackend.class)
