@@ -31,6 +31,7 @@ public final class Database implements AutoCloseable {
   private final Backend backend;
   /** Callers of {@link #makeCommitsDurable} so far; a caller's number is taken after its commit. */
   private final AtomicLong durabilityCallers = new AtomicLong();
+  private final AtomicLong checkpoints = new AtomicLong();
   private final ReentrantLock checkpointLock = new ReentrantLock();
   /** Every caller up to this number is covered by a finished CHECKPOINT; guarded by {@code checkpointLock}. */
   private long durableUpTo;
@@ -122,6 +123,11 @@ public final class Database implements AutoCloseable {
    * done as soon as a checkpoint that began after its own commit has finished, so under load the
    * cost is one checkpoint per burst, not one per request.
    */
+  /** How many CHECKPOINTs {@link #makeCommitsDurable} has run (H2), for metrics and tests. */
+  public long checkpointsTaken() {
+    return checkpoints.get();
+  }
+
   public void makeCommitsDurable() {
     if (backend != Backend.H2) {
       return;
@@ -135,6 +141,7 @@ public final class Database implements AutoCloseable {
       // Read before the checkpoint starts: every caller numbered up to here had committed already.
       long covered = durabilityCallers.get();
       jdbi.useHandle(h -> h.execute("CHECKPOINT"));
+      checkpoints.incrementAndGet();
       durableUpTo = covered;
     } finally {
       checkpointLock.unlock();

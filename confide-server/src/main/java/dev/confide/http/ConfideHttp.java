@@ -214,9 +214,16 @@ public final class ConfideHttp implements AutoCloseable {
     if (ctx.res().isCommitted()) {
       return;
     }
-    if (changesState(ctx.method()) && ctx.statusCode() < 500) {
-      confide.database.makeCommitsDurable();
+    if (!changesState(ctx.method()) || ctx.statusCode() >= 500) {
+      return;
     }
+    // A refused anonymous request (a bad log-in, a malformed sign-up) commits nothing, and letting it
+    // force a checkpoint would let anyone keep the database busy writing pages.
+    boolean anonymous = ctx.attribute(PRINCIPAL) == null && ctx.attribute(StaffAuthRoutes.STAFF) == null;
+    if (anonymous && ctx.statusCode() >= 400) {
+      return;
+    }
+    confide.database.makeCommitsDurable();
   }
 
   /** P22: every staff API call leaves an audit entry: who, which route, which subject, the outcome. */

@@ -223,6 +223,23 @@ class HardeningTest {
   }
 
   @Test
+  void refusedAnonymousRequestsDoNotMakeTheEmbeddedDatabaseCheckpoint() {
+    try (TestServer server = TestServer.start(TestBackend.H2, tmp)) {
+      ApiClient ada = server.client();
+      ada.signUp("Checkpoint", "checkpoint@example.com", PASSWORD, "1990-01-01");
+      long before = server.confide.database.checkpointsTaken();
+      for (int i = 0; i < 10; i++) {
+        server.client().send("POST", "/api/auth/login", "{}", Map.of("Content-Type", "application/json"));
+        server.client().send("POST", "/api/auth/signup", "{\"name\":\"x\"}", Map.of("Content-Type", "application/json"));
+        server.client().send("DELETE", "/api/conversations", null, Map.of());
+      }
+      assertThat(server.confide.database.checkpointsTaken()).as("400s and 401s of nobody commit nothing").isEqualTo(before);
+      assertThat(ada.patch("/api/settings", Map.of("trainingOptOut", true)).status()).isEqualTo(200);
+      assertThat(server.confide.database.checkpointsTaken()).as("a signed-in change is made durable").isGreaterThan(before);
+    }
+  }
+
+  @Test
   void logInIsLockedPerAddressWithRetryAfterAndALockedAccountCannotBeProbedForExistence() {
     try (TestServer server = TestServer.start(TestBackend.H2, tmp, "loginLimits: {perAccountPerMinute: 2, perIpPerMinute: 6}\n", false)) {
       server.client().signUp("Ada", "exists@example.com", PASSWORD, "1990-01-01");
