@@ -18,10 +18,14 @@ import java.util.UUID;
 final class AccountRoutes {
   private final Confide confide;
   private final SessionCookie cookie;
+  private final ClientAddress clients;
+  private final LoginThrottle throttle;
 
-  AccountRoutes(Confide confide, SessionCookie cookie) {
+  AccountRoutes(Confide confide, SessionCookie cookie, ClientAddress clients, LoginThrottle throttle) {
     this.confide = confide;
     this.cookie = cookie;
+    this.clients = clients;
+    this.throttle = throttle;
   }
 
   void register(RoutesConfig routes) {
@@ -47,6 +51,8 @@ final class AccountRoutes {
     JsonBody body = JsonBody.read(ctx, Set.of("name", "email", "company", "role", "preferences", "region"));
     if (body.has("email")) {
       principal.requireSession("the account's e-mail address is changed"); // where its codes and notices go
+      // "email_taken" tells whether another account has that address: no faster than log-in tells it.
+      throttle.admit(clients.of(ctx), ("email-change:" + subject).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
     String region = body.has("region") ? SubjectRegions.parse(body.requiredString("region")) : null;
     ProfileChanges changes = new ProfileChanges(

@@ -133,9 +133,10 @@ public final class ConfideHttp implements AutoCloseable {
     c.routes.after(this::recordMetrics);
 
     new OpsRoutes(confide, metrics).register(c.routes);
-    new AuthRoutes(confide, sessionCookie, clients, new LoginThrottle(
-        config.loginLimits().perAccountPerMinute(), config.loginLimits().perIpPerMinute())).register(c.routes);
-    new AccountRoutes(confide, sessionCookie).register(c.routes);
+    // One throttle for sign-up, log-in and e-mail changes: each of them tells whether an address has an account.
+    LoginThrottle userThrottle = new LoginThrottle(config.loginLimits().perAccountPerMinute(), config.loginLimits().perIpPerMinute());
+    new AuthRoutes(confide, sessionCookie, clients, userThrottle).register(c.routes);
+    new AccountRoutes(confide, sessionCookie, clients, userThrottle).register(c.routes);
     SessionCookie staffCookie = new SessionCookie(confide.cookieSealer, tls || config.server().secureCookies(), "confide_staff");
     new StaffAuthRoutes(confide, staffCookie, clients,
         new LoginThrottle(config.loginLimits().perAccountPerMinute(), config.loginLimits().perIpPerMinute()))

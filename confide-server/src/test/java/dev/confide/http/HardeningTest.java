@@ -223,6 +223,29 @@ class HardeningTest {
   }
 
   @Test
+  void changingTheEmailCannotProbeForAccountsFasterThanLogIn() {
+    try (TestServer server = TestServer.start(TestBackend.H2, tmp)) {
+      server.client().signUp("Victim", "victim@example.com", PASSWORD, "1990-01-01");
+      ApiClient prober = server.client();
+      prober.signUp("Prober", "prober@example.com", PASSWORD, "1990-01-01");
+      int taken = 0;
+      int limited = 0;
+      for (int i = 0; i < 12; i++) {
+        Response r = prober.patch("/api/me", Map.of("email", i % 2 == 0 ? "victim@example.com" : "candidate" + i + "@example.com"));
+        if (r.status() == 429) {
+          limited++;
+          assertThat(r.errorCode()).isEqualTo("rate_limited");
+          assertThat(r.headers().firstValue("Retry-After")).isPresent();
+        } else if ("email_taken".equals(r.errorCode())) {
+          taken++;
+        }
+      }
+      assertThat(taken).as("the first attempts answer").isPositive();
+      assertThat(limited).as("then the per-account bucket of the log-in throttle is empty").isPositive();
+    }
+  }
+
+  @Test
   void refusedAnonymousRequestsDoNotMakeTheEmbeddedDatabaseCheckpoint() {
     try (TestServer server = TestServer.start(TestBackend.H2, tmp)) {
       ApiClient ada = server.client();
