@@ -91,7 +91,9 @@ public final class UsageLedger {
 
   /**
    * Per-subject totals for a calendar month (UTC), for an external processor's metered billing
-   * (P41). Subjects appear under a keyed pseudonym, stable across periods, never their id.
+   * (P41). Subjects appear under a keyed pseudonym, stable across periods, never their id. Answers
+   * the client stopped reading count (they were generated and delivered up to there); answers the
+   * model or Confide failed to give do not.
    */
   public List<BillingLine> billing(YearMonth period) {
     return billingBySubject(period).values().stream().flatMap(List::stream).toList();
@@ -104,7 +106,7 @@ public final class UsageLedger {
     Map<UUID, List<BillingLine>> bySubject = new LinkedHashMap<>();
     jdbi.useHandle(h -> h.createQuery("""
             SELECT subject_id, model, COUNT(*), SUM(prompt_tokens), SUM(completion_tokens)
-            FROM usage_records WHERE created_at >= :from AND created_at < :to AND status = 'ok'
+            FROM usage_records WHERE created_at >= :from AND created_at < :to AND status IN ('ok', 'client_closed')
             GROUP BY subject_id, model ORDER BY subject_id, model""")
         .bind("from", from).bind("to", to)
         .map((rs, ctx) -> {

@@ -144,6 +144,12 @@ class UsageAndLimitsTest {
             List.of(dev.confide.models.ChatMessage.user("bill me")), "builtin-echo", dev.confide.chat.ChatService.Options.DEFAULT)
             .run(dev.confide.models.DeltaSink.IGNORE);
       }
+      // An answer the client stopped reading was generated and delivered up to there: billed. One the
+      // model failed to give is not.
+      for (String status : List.of("client_closed", "upstream_error")) {
+        confide.usage.record(new dev.confide.usage.UsageRecord(bob, null, "api", "builtin-echo", "confide-builtin", 5, 7, 3,
+            4, 10, 5L, status, null, "off", null));
+      }
       Path file = tmp.resolve("cli.yaml");
       StringBuilder yaml = new StringBuilder("dataDir: " + config.dataDir() + "\n");
       if (config.database().url() != null) {
@@ -155,6 +161,7 @@ class UsageAndLimitsTest {
       assertThat(lines.get(0)).isEqualTo("period,subject,model,requests,prompt_tokens,completion_tokens,total_tokens");
       assertThat(lines).hasSize(3);
       assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("2026-11," + confide.usage.pseudonym(ada) + ",builtin-echo,2,"));
+      assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("2026-11," + confide.usage.pseudonym(bob) + ",builtin-echo,2,"));
       assertThat(csv).doesNotContain(ada.toString()).doesNotContain(bob.toString()).doesNotContain("bill-ada");
       JsonNode json = new ObjectMapper().readTree(run("--config", file.toString(), "usage", "export", "--period", "2026-11", "--format", "json"));
       assertThat(json.get("lines")).hasSize(2);
