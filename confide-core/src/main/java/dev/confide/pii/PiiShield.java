@@ -92,11 +92,21 @@ public final class PiiShield {
    */
   static List<List<PiiEntity>> withRepeats(List<String> texts, List<List<PiiEntity>> found) {
     Map<String, List<Known>> byFirstWord = new java.util.HashMap<>();
+    // Most words cannot start a known value: their first letter and length settle it without a string.
+    java.util.BitSet firstLetters = new java.util.BitSet();
+    java.util.BitSet lengths = new java.util.BitSet();
     for (int i = 0; i < texts.size(); i++) {
       for (PiiEntity e : found.get(i)) {
         String value = texts.get(i).substring(e.start(), e.end());
         if (searchable(value)) {
-          String first = value.substring(0, wordEnd(value, 0)).toLowerCase(java.util.Locale.ROOT);
+          int firstEnd = wordEnd(value, 0);
+          String first = value.substring(0, firstEnd).toLowerCase(java.util.Locale.ROOT);
+          char c = value.charAt(0);
+          firstLetters.set(c);
+          firstLetters.set(Character.toLowerCase(c));
+          firstLetters.set(Character.toUpperCase(c));
+          firstLetters.set(Character.toTitleCase(c));
+          lengths.set(firstEnd);
           List<Known> same = byFirstWord.computeIfAbsent(first, k -> new ArrayList<>());
           if (same.stream().noneMatch(k -> k.value().equalsIgnoreCase(value))) {
             same.add(new Known(e.type(), value));
@@ -110,14 +120,25 @@ public final class PiiShield {
     for (List<Known> same : byFirstWord.values()) {
       same.sort((a, b) -> Integer.compare(b.value().length(), a.value().length())); // longest match first
     }
+    Index index = new Index(byFirstWord, firstLetters, lengths);
     List<List<PiiEntity>> out = new ArrayList<>(texts.size());
     for (int i = 0; i < texts.size(); i++) {
-      out.add(repeatsIn(texts.get(i), found.get(i), byFirstWord));
+      out.add(repeatsIn(texts.get(i), found.get(i), index));
     }
     return out;
   }
 
-  private static List<PiiEntity> repeatsIn(String text, List<PiiEntity> found, Map<String, List<Known>> byFirstWord) {
+  /** The values to look for, by their first word in lower case, with the first letters and word lengths they have. */
+  private record Index(Map<String, List<Known>> byFirstWord, java.util.BitSet firstLetters, java.util.BitSet lengths) {
+    List<Known> candidates(String text, int from, int to) {
+      if (!firstLetters.get(text.charAt(from)) || !lengths.get(to - from)) {
+        return null;
+      }
+      return byFirstWord.get(text.substring(from, to).toLowerCase(java.util.Locale.ROOT));
+    }
+  }
+
+  private static List<PiiEntity> repeatsIn(String text, List<PiiEntity> found, Index index) {
     List<PiiEntity> merged = new ArrayList<>(found.size());
     int next = 0; // the first detected entity not yet passed
     int pos = 0;
@@ -135,7 +156,7 @@ public final class PiiShield {
         continue;
       }
       int wordEnd = wordEnd(text, pos);
-      List<Known> candidates = byFirstWord.get(text.substring(pos, wordEnd).toLowerCase(java.util.Locale.ROOT));
+      List<Known> candidates = index.candidates(text, pos, wordEnd);
       int limit = next < found.size() ? found.get(next).start() : text.length();
       PiiEntity repeat = null;
       if (candidates != null) {
