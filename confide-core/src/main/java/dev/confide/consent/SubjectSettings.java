@@ -86,9 +86,24 @@ public final class SubjectSettings {
    * @param source {@code app}, {@code api}, {@code gpc} or {@code staff}
    */
   public Settings change(UUID subject, Change change, String source, String policyVersion) {
+    return change(subject, change, source, policyVersion, false);
+  }
+
+  /**
+   * As {@link #change(UUID, Change, String, String)}; with {@code protectiveOnly}, a change that
+   * {@link #givesConsent gives consent} is refused ({@code 403 session_required}) and changes nothing.
+   */
+  public Settings change(UUID subject, Change change, String source, String policyVersion, boolean protectiveOnly) {
     validate(change);
     return jdbi.inTransaction(h -> {
+      // Changes of one subject's settings take turns, so each is checked and diffed against what it replaces.
+      h.createQuery("SELECT subject_id FROM subject_settings WHERE subject_id = :s FOR UPDATE").bind("s", subject)
+          .mapTo(UUID.class).findOne();
       Settings before = load(h, subject).orElseGet(() -> defaultsFor(subject));
+      if (protectiveOnly && givesConsent(before, change)) {
+        throw new Problem(Problem.Kind.FORBIDDEN, "session_required",
+            "giving consent or lifting an opt-out or objection is done from a signed-in session, not with an API key");
+      }
       Settings after = apply(before, change);
       Map<String, String[]> diff = diff(before, after);
       // Retention stays on the policy's default, whatever it becomes, until the subject sets it (even
@@ -109,6 +124,26 @@ public final class SubjectSettings {
           .execute());
       return after;
     });
+  }
+
+  /**
+   * Whether the change gives the person's consent or takes back an opt-out or objection. An API key may
+   * only make changes that protect the person more: a key pasted into another tool must not be able to
+   * consent on their behalf.
+   */
+  public static boolean givesConsent(Settings now, Change change) {
+    boolean gives = change.dataCollection().filter(v -> v && !now.dataCollection()).isPresent()
+        || change.trainingOptOut().filter(v -> !v && now.trainingOptOut()).isPresent()
+        || change.optOutOfSale().filter(v -> !v && now.optOutOfSale()).isPresent()
+        || change.limitSensitive().filter(v -> !v && now.limitSensitive()).isPresent()
+        || change.analyticsCookies().filter(v -> v && !now.analyticsCookies()).isPresent();
+    for (Map.Entry<String, Boolean> e : change.objections().entrySet()) {
+      gives |= !e.getValue() && now.objectsTo(e.getKey());
+    }
+    for (Map.Entry<String, Boolean> e : change.communication().entrySet()) {
+      gives |= e.getValue() && !now.communication().getOrDefault(e.getKey(), true);
+    }
+    return gives;
   }
 
   /** The subject's consent history, oldest first (part of the access report, P23). */

@@ -128,11 +128,6 @@ public final class StaffDirectory {
     if (!passwords.verify(password, r.hash()) || r.totp() == null) {
       return Optional.empty();
     }
-    if (passwords.needsRehash(r.hash())) {
-      String upgraded = passwords.hash(password);
-      jdbi.useHandle(h -> h.createUpdate("UPDATE staff_members SET password_hash = :hash WHERE subject_id = :id")
-          .bind("hash", upgraded).bind("id", r.id()).execute());
-    }
     String secret = subjectKeys.sealer(r.id()).openString(FieldRef.of("staff_members", "totp", r.id()), r.totp());
     OptionalLong step = Totp.matchingStep(secret, totpCode, clock.instant());
     if (step.isEmpty()) {
@@ -143,6 +138,13 @@ public final class StaffDirectory {
         .bind("step", step.getAsLong()).bind("id", r.id()).execute());
     if (claimed == 0) {
       return Optional.empty(); // this code (or a later one) was already used
+    }
+    // Only now, with both factors right: a second Argon2 run before the code was checked would tell a
+    // guesser that the password alone was right.
+    if (passwords.needsRehash(r.hash())) {
+      String upgraded = passwords.hash(password);
+      jdbi.useHandle(h -> h.createUpdate("UPDATE staff_members SET password_hash = :hash WHERE subject_id = :id")
+          .bind("hash", upgraded).bind("id", r.id()).execute());
     }
     return Optional.of(new SignedIn(r.id(), parseRoles(r.roles()), r.changeRequired()));
   }

@@ -53,9 +53,9 @@ public final class PiiShield {
    * mode that sends raw text, detection still runs: the counts say what crossed.
    */
   public Shielded apply(List<String> texts, ShieldMode mode) {
-    List<List<PiiEntity>> detected = detectAll(texts);
+    List<List<PiiEntity>> found = detectAll(texts); // repeats included, within the time limit
     try {
-      return replace(texts, withRepeats(texts, detected), mode);
+      return replace(texts, found, mode);
     } catch (RuntimeException e) {
       // A detector's spans that do not fit the text (a custom detector can return any), or any other
       // failure on the way: nothing is sent.
@@ -80,25 +80,47 @@ public final class PiiShield {
     return new Shielded(shielded, pseudonymizer, counts, mode);
   }
 
-  /** A value found somewhere in the request, for finding it again elsewhere. */
-  private record Known(String type, String value) {}
+  /**
+   * A value found somewhere in the request, for finding it again elsewhere. A value of several words
+   * ("Zorvek Quill") is found in any letter case; a single word only as found or in capitals, since in
+   * lower case "Will", "Mark" or "Nice" is an ordinary word.
+   */
+  private record Known(String type, String value, String upper, boolean anyCase) {
+    static Known of(String type, String value) {
+      boolean words = value.chars().anyMatch(Character::isWhitespace);
+      return new Known(type, value, value.toUpperCase(java.util.Locale.ROOT), words);
+    }
+
+    boolean at(String text, int pos) {
+      int n = value.length();
+      return anyCase ? text.regionMatches(true, pos, value, 0, n)
+          : text.regionMatches(pos, value, 0, n) || upper.length() == n && text.regionMatches(pos, upper, 0, n);
+    }
+  }
+
+  /** Distinct values searched again per request, and per first word: past them the search would cost more than detection. */
+  static final int MAX_SEARCHED = 256;
+  static final int MAX_PER_FIRST_WORD = 16;
 
   /**
-   * Adds every other occurrence, in any of the texts and in any letter case, of a value that was found
-   * somewhere in them. Detection reads context ("my name is", titles, capitals), so a name it found once
-   * can go unnoticed where it appears again; sending it raw there would give the provider the value next
-   * to its placeholder. Values of fewer than three characters, or of fewer than five without a letter
-   * ("35", "2024"), are not searched: they would match unrelated text.
+   * Adds every other occurrence, in any of the texts, of a value that was found somewhere in them (see
+   * {@link Known} for letter case). Detection reads context ("my name is", titles, capitals), so a name
+   * it found once can go unnoticed where it appears again; sending it raw there would give the provider
+   * the value next to its placeholder. Values of fewer than three characters, or of fewer than five
+   * without a letter ("35", "2024"), are not searched: they would match unrelated text. At most
+   * {@link #MAX_SEARCHED} values, {@link #MAX_PER_FIRST_WORD} sharing a first word, so hostile input
+   * (thousands of addresses starting "q@") stays linear; the shield's time limit covers this pass too.
    */
   static List<List<PiiEntity>> withRepeats(List<String> texts, List<List<PiiEntity>> found) {
     Map<String, List<Known>> byFirstWord = new java.util.HashMap<>();
+    java.util.Set<String> seen = new java.util.HashSet<>();
     // Most words cannot start a known value: their first letter and length settle it without a string.
     java.util.BitSet firstLetters = new java.util.BitSet();
     java.util.BitSet lengths = new java.util.BitSet();
     for (int i = 0; i < texts.size(); i++) {
       for (PiiEntity e : found.get(i)) {
         String value = texts.get(i).substring(e.start(), e.end());
-        if (searchable(value)) {
+        if (searchable(value) && seen.size() < MAX_SEARCHED && seen.add(value)) {
           int firstEnd = wordEnd(value, 0);
           String first = value.substring(0, firstEnd).toLowerCase(java.util.Locale.ROOT);
           char c = value.charAt(0);
@@ -108,8 +130,8 @@ public final class PiiShield {
           firstLetters.set(Character.toTitleCase(c));
           lengths.set(firstEnd);
           List<Known> same = byFirstWord.computeIfAbsent(first, k -> new ArrayList<>());
-          if (same.stream().noneMatch(k -> k.value().equalsIgnoreCase(value))) {
-            same.add(new Known(e.type(), value));
+          if (same.size() < MAX_PER_FIRST_WORD) {
+            same.add(Known.of(e.type(), value));
           }
         }
       }
@@ -162,8 +184,7 @@ public final class PiiShield {
       if (candidates != null) {
         for (Known k : candidates) {
           int end = pos + k.value().length();
-          if (end <= limit && text.regionMatches(true, pos, k.value(), 0, k.value().length())
-              && (end == text.length() || !Character.isLetterOrDigit(text.charAt(end)))) {
+          if (end <= limit && k.at(text, pos) && (end == text.length() || !Character.isLetterOrDigit(text.charAt(end)))) {
             repeat = new PiiEntity(k.type(), pos, end, 1.0);
             break;
           }
@@ -215,7 +236,7 @@ public final class PiiShield {
     long started = System.nanoTime();
     List<List<PiiEntity>> found;
     try {
-      found = texts.stream().map(detector::detect).toList();
+      found = withRepeats(texts, texts.stream().map(detector::detect).toList());
     } catch (RuntimeException | StackOverflowError e) {
       throw unavailable();
     }
@@ -228,7 +249,7 @@ public final class PiiShield {
   private List<List<PiiEntity>> detectOnExecutor(List<String> texts) {
     Future<List<List<PiiEntity>>> detection;
     try {
-      detection = executor.submit(() -> texts.stream().map(detector::detect).toList());
+      detection = executor.submit(() -> withRepeats(texts, texts.stream().map(detector::detect).toList()));
     } catch (java.util.concurrent.RejectedExecutionException e) {
       throw unavailable(); // the shield's threads are shut down or overloaded
     }

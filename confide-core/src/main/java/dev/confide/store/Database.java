@@ -46,8 +46,9 @@ public final class Database implements AutoCloseable {
     jdbi.registerArgument(new InstantArgumentFactory());
     // A null UUID must reach PostgreSQL untyped (not as varchar) to fit a uuid column.
     jdbi.registerArgument(new UuidArgumentFactory());
-    // Exception messages carry the statement only, never its bound values (JDBI's SHORT_STATEMENT
-    // would add them): a message may be shown to an operator. Logs drop messages altogether (Unexplained).
+    // JDBI adds the statement to an exception's message, not its bound values (its SHORT_STATEMENT
+    // rendering would). The driver's own message may still quote values (PostgreSQL's "Key (...)=(...)"),
+    // so logs drop exception messages altogether (Unexplained).
     jdbi.getConfig(StatementExceptions.class).setMessageRendering(Database::statementOnly);
     jdbi.registerColumnMapper(Instant.class, (rs, column, ctx) -> {
       OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
@@ -123,11 +124,6 @@ public final class Database implements AutoCloseable {
    * done as soon as a checkpoint that began after its own commit has finished, so under load the
    * cost is one checkpoint per burst, not one per request.
    */
-  /** How many CHECKPOINTs {@link #makeCommitsDurable} has run (H2), for metrics and tests. */
-  public long checkpointsTaken() {
-    return checkpoints.get();
-  }
-
   public void makeCommitsDurable() {
     if (backend != Backend.H2) {
       return;
@@ -146,6 +142,11 @@ public final class Database implements AutoCloseable {
     } finally {
       checkpointLock.unlock();
     }
+  }
+
+  /** How many CHECKPOINTs {@link #makeCommitsDurable} has run (H2), for metrics and tests. */
+  public long checkpointsTaken() {
+    return checkpoints.get();
   }
 
   /** True when a connection can be taken and answers within two seconds. */

@@ -76,8 +76,64 @@ class PiiShieldTest {
     PiiShield.Shielded s = shield(detector).apply(texts, ShieldMode.PSEUDONYMIZE);
 
     assertThat(s.texts().get(0)).isEqualTo("<PERSON_1> is <AGE_1> and lives in <LOCATION_1>.");
-    // "Ann" again as a word, not inside "Annual"; "35" is too short to search; "Oslo" not inside "Osloveien"
-    assertThat(s.texts().get(1)).isEqualTo("Annual report: <PERSON_1>, 35 pages, Osloveien, <LOCATION_2>.");
+    // "Ann" again as a word, not inside "Annual"; "35" is too short to search; "Oslo" not inside "Osloveien";
+    // a single word is not looked for in lower case ("oslo" might be a word, as "will" or "mark" are)
+    assertThat(s.texts().get(1)).isEqualTo("Annual report: <PERSON_1>, 35 pages, Osloveien, oslo.");
+
+    PiiShield.Shielded will = shield(firstOnly("PERSON", "Will")).apply(
+        List.of("Will called.", "I will ask WILL and Will tomorrow."), ShieldMode.PSEUDONYMIZE);
+    assertThat(will.texts().get(1)).isEqualTo("I will ask <PERSON_2> and <PERSON_1> tomorrow.");
+  }
+
+  @Test
+  void theSearchForRepeatsIsBoundedPerRequestAndPerFirstWord() {
+    StringBuilder first = new StringBuilder();
+    for (int i = 0; i < PiiShield.MAX_SEARCHED + 20; i++) {
+      first.append("user").append(i).append("@example.org ");
+    }
+    StringBuilder sameStart = new StringBuilder();
+    for (int i = 0; i < PiiShield.MAX_PER_FIRST_WORD + 4; i++) {
+      sameStart.append("zz@host").append(i).append(".org ");
+    }
+    PiiDetector addresses = text -> {
+      List<PiiEntity> out = new ArrayList<>();
+      int at = 0;
+      for (String word : text.split(" ")) {
+        if (word.contains("@") && !text.startsWith("again")) {
+          out.add(new PiiEntity("EMAIL_ADDRESS", at, at + word.length(), 1.0));
+        }
+        at += word.length() + 1;
+      }
+      return out;
+    };
+    String again = "again user5@example.org user" + (PiiShield.MAX_SEARCHED + 10) + "@example.org";
+    PiiShield.Shielded s = shield(addresses).apply(List.of(first.toString(), again), ShieldMode.REDACT);
+    assertThat(s.texts().get(1)).isEqualTo("again <EMAIL_ADDRESS> user" + (PiiShield.MAX_SEARCHED + 10) + "@example.org");
+
+    String againSameStart = "again zz@host2.org zz@host" + (PiiShield.MAX_PER_FIRST_WORD + 2) + ".org";
+    PiiShield.Shielded t = shield(addresses).apply(List.of(sameStart.toString(), againSameStart), ShieldMode.REDACT);
+    assertThat(t.texts().get(1)).isEqualTo("again <EMAIL_ADDRESS> zz@host" + (PiiShield.MAX_PER_FIRST_WORD + 2) + ".org");
+  }
+
+  @Test
+  void hostileInputWithThousandsOfValuesSharingAFirstWordIsShielded() {
+    StringBuilder addresses = new StringBuilder();
+    for (int i = 0; i < 7_000; i++) {
+      addresses.append("q@d").append(i).append(".io ");
+    }
+    String probes = "q ".repeat(50_000);
+    List<String> texts = List.of(addresses.toString(), probes);
+    PiiDetector everyAddress = text -> {
+      List<PiiEntity> out = new ArrayList<>();
+      for (int at = text.indexOf("q@"); at >= 0; at = text.indexOf("q@", at + 1)) {
+        out.add(new PiiEntity("EMAIL_ADDRESS", at, text.indexOf(' ', at), 1.0));
+      }
+      return out;
+    };
+    // Unbounded, this would be 7,000 × 50,000 comparisons; bounded, it is 16 per "q".
+    PiiShield.Shielded s = new PiiShield(everyAddress, executor, Duration.ofSeconds(30), 0).apply(texts, ShieldMode.REDACT);
+    assertThat(s.texts().get(1)).isEqualTo(probes);
+    assertThat(s.counts()).containsEntry("EMAIL_ADDRESS", 7_000);
   }
 
   @Test

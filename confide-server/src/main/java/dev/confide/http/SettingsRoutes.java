@@ -67,10 +67,9 @@ final class SettingsRoutes {
         flag(body, "dataCollection"), flag(body, "trainingOptOut"), flag(body, "optOutOfSale"),
         flag(body, "limitSensitive"), flag(body, "analyticsCookies"), Optional.empty(),
         flags(body, "objections"), flags(body, "communication"));
-    if (!principal.viaCookie() && givesConsent(confide.settings.get(principal.subject()), change)) {
-      principal.requireSession("giving consent or lifting an opt-out or objection is done");
-    }
-    Settings after = confide.settings.change(principal.subject(), change, principal.viaCookie() ? "app" : "api", null);
+    // An API key may only protect the person more; checked inside the change, against what it replaces.
+    Settings after = confide.settings.change(principal.subject(), change, principal.viaCookie() ? "app" : "api", null,
+        !principal.viaCookie());
     ctx.json(view(after));
   }
 
@@ -86,26 +85,6 @@ final class SettingsRoutes {
       m.put("changedAt", e.changedAt());
       return m;
     }).toList()));
-  }
-
-  /**
-   * Whether the change gives the person's consent or takes back an opt-out or objection. An API key may
-   * only make changes that protect the person more: a key pasted into another tool must not be able to
-   * consent on their behalf.
-   */
-  static boolean givesConsent(Settings now, SubjectSettings.Change change) {
-    boolean gives = change.dataCollection().filter(v -> v && !now.dataCollection()).isPresent()
-        || change.trainingOptOut().filter(v -> !v && now.trainingOptOut()).isPresent()
-        || change.optOutOfSale().filter(v -> !v && now.optOutOfSale()).isPresent()
-        || change.limitSensitive().filter(v -> !v && now.limitSensitive()).isPresent()
-        || change.analyticsCookies().filter(v -> v && !now.analyticsCookies()).isPresent();
-    for (Map.Entry<String, Boolean> e : change.objections().entrySet()) {
-      gives |= !e.getValue() && now.objectsTo(e.getKey());
-    }
-    for (Map.Entry<String, Boolean> e : change.communication().entrySet()) {
-      gives |= e.getValue() && !now.communication().getOrDefault(e.getKey(), true);
-    }
-    return gives;
   }
 
   private static Optional<Boolean> flag(JsonBody body, String field) {

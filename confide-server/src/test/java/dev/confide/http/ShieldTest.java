@@ -147,7 +147,9 @@ class ShieldTest {
       Response consent = patient.session().send("PUT", "/api/provider-consents/shielded", "{\"granted\":true}", Map.of());
       assertThat(consent.status()).isEqualTo(422);
       assertThat(consent.errorCode()).isEqualTo("hipaa_requires_shield");
-      patient.bearer().post("/v1/chat/completions", ask("claims-model", false));
+      int before = upstream.requests().size();
+      assertThat(patient.bearer().post("/v1/chat/completions", ask("claims-model", false)).status()).isEqualTo(200);
+      assertThat(upstream.requests()).as("this request reached the upstream").hasSize(before + 1);
       assertThat(lastSent(upstream)).as("a BAA in the configuration alone does not count").doesNotContain(EMAIL);
       assertThat(patient.session().send("PUT", "/api/provider-consents/claims", "{\"granted\":true}", Map.of()).errorCode())
           .isEqualTo("hipaa_requires_shield");

@@ -272,6 +272,10 @@ class WebAppBrowserTest extends BrowserTestBase {
       tabTo(page, "#settings-form button[type=submit]");
       page.keyboard().press("Enter");
       PlaywrightAssertions.assertThat(page.locator("#settings-status")).hasText("Your settings are saved.");
+      java.util.UUID kay = server.confide.accounts.authenticate("kay@example.com", PASSWORD.toCharArray()).orElseThrow();
+      boolean chosen = server.confide.database.jdbi().withHandle(h -> h.createQuery(
+          "SELECT retention_chosen FROM subject_settings WHERE subject_id = :s").bind("s", kay).mapTo(Boolean.class).one());
+      assertThat(chosen).as("saving another setting does not make today's default retention Kay's choice").isFalse();
 
       tabTo(page, "[data-action=delete-account]");
       page.keyboard().press("Enter");

@@ -573,8 +573,15 @@
     settingsForm.addEventListener('submit', async (event) => {
       event.preventDefault();
       const status = $('#settings-status');
-      const retention = settingsForm.elements.chatRetentionDays.value;
-      const body = { chatRetentionDays: retention === 'keep' ? 'keep' : Number(retention), objections: {}, communication: {} };
+      const select = settingsForm.elements.chatRetentionDays;
+      const retention = select.value;
+      const shown = Array.from(select.options).find((option) => option.defaultSelected);
+      const body = { objections: {}, communication: {} };
+      // Sent only when changed: a subject who never chose a retention follows the policy's default, also
+      // when it changes later, and saving another setting must not make today's default their choice.
+      if (!shown || shown.value !== retention) {
+        body.chatRetentionDays = retention === 'keep' ? 'keep' : Number(retention);
+      }
       settingsForm.querySelectorAll('input[type="checkbox"]:not(:disabled)').forEach((box) => {
         const [group, key] = box.name.split('.');
         if (key) {
@@ -585,6 +592,7 @@
       });
       try {
         await api('PATCH', '/api/settings', body);
+        Array.from(select.options).forEach((option) => { option.defaultSelected = option.value === retention; });
         if ('analyticsCookies' in body) {
           setCookieChoice(body.analyticsCookies ? 'analytics' : 'essential');
         }
