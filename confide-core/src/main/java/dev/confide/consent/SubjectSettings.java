@@ -97,8 +97,10 @@ public final class SubjectSettings {
     validate(change);
     return jdbi.inTransaction(h -> {
       // Changes of one subject's settings take turns, so each is checked and diffed against what it replaces.
-      h.createQuery("SELECT subject_id FROM subject_settings WHERE subject_id = :s FOR UPDATE").bind("s", subject)
-          .mapTo(UUID.class).findOne();
+      // Retention stays on the policy's default, whatever it becomes, until the subject sets it (even to the
+      // value the default has now).
+      boolean wasChosen = h.createQuery("SELECT retention_chosen FROM subject_settings WHERE subject_id = :s FOR UPDATE")
+          .bind("s", subject).mapTo(Boolean.class).findOne().orElse(false);
       Settings before = load(h, subject).orElseGet(() -> defaultsFor(subject));
       if (protectiveOnly && givesConsent(before, change)) {
         throw new Problem(Problem.Kind.FORBIDDEN, "session_required",
@@ -106,10 +108,6 @@ public final class SubjectSettings {
       }
       Settings after = apply(before, change);
       Map<String, String[]> diff = diff(before, after);
-      // Retention stays on the policy's default, whatever it becomes, until the subject sets it (even
-      // to the value the default has now).
-      boolean wasChosen = h.createQuery("SELECT retention_chosen FROM subject_settings WHERE subject_id = :s")
-          .bind("s", subject).mapTo(Boolean.class).findOne().orElse(false);
       boolean retentionChosen = wasChosen || change.chatRetentionDays().isPresent();
       if (diff.isEmpty() && retentionChosen == wasChosen) {
         return before;

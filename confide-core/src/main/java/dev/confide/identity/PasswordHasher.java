@@ -51,9 +51,13 @@ public final class PasswordHasher {
    */
   static final String PADDED = "padded";
 
+  private static boolean isPadded(String phc) {
+    return phc != null && phc.startsWith(PADDED + "$");
+  }
+
   /** Constant-time check. A malformed stored hash never matches. */
   public boolean verify(char[] password, String phc) {
-    boolean padded = phc != null && phc.startsWith(PADDED + "$");
+    boolean padded = isPadded(phc);
     if (padded) {
       phc = phc.substring(PADDED.length());
     }
@@ -77,7 +81,7 @@ public final class PasswordHasher {
   }
 
   public boolean needsRehash(String phc) {
-    if (phc.startsWith(PADDED + "$")) {
+    if (isPadded(phc)) {
       return true;
     }
     String[] parts = phc.split("\\$");

@@ -220,6 +220,10 @@ public final class PiiShield {
     return k;
   }
 
+  private List<List<PiiEntity>> detectWithRepeats(List<String> texts) {
+    return withRepeats(texts, texts.stream().map(detector::detect).toList());
+  }
+
   private List<List<PiiEntity>> detectAll(List<String> texts) {
     long chars = 0;
     for (String text : texts) {
@@ -236,7 +240,7 @@ public final class PiiShield {
     long started = System.nanoTime();
     List<List<PiiEntity>> found;
     try {
-      found = withRepeats(texts, texts.stream().map(detector::detect).toList());
+      found = detectWithRepeats(texts);
     } catch (RuntimeException | StackOverflowError e) {
       throw unavailable();
     }
@@ -249,7 +253,7 @@ public final class PiiShield {
   private List<List<PiiEntity>> detectOnExecutor(List<String> texts) {
     Future<List<List<PiiEntity>>> detection;
     try {
-      detection = executor.submit(() -> withRepeats(texts, texts.stream().map(detector::detect).toList()));
+      detection = executor.submit(() -> detectWithRepeats(texts));
     } catch (java.util.concurrent.RejectedExecutionException e) {
       throw unavailable(); // the shield's threads are shut down or overloaded
     }

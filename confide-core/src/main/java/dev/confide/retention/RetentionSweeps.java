@@ -153,8 +153,10 @@ public final class RetentionSweeps {
     int truncated = truncateAddresses(asOf);
     int logs = deleteOlderThan("access_logs", "access_logs", "accessed_at", asOf.minus(accessLogRetention));
     int archives = expireArchives(asOf);
-    int sessions = deleteEndedSessions("sessions", asOf.minus(ENDED_SESSIONS_KEPT))
-        + deleteEndedSessions("staff_sessions", asOf.minus(ENDED_SESSIONS_KEPT));
+    int sessions = 0;
+    for (String table : SESSION_TABLES) {
+      sessions += deleteEndedSessions(table, asOf.minus(ENDED_SESSIONS_KEPT));
+    }
     return new Report(chats, usage, purged, truncated, logs, archives, sessions);
   }
 
@@ -171,8 +173,8 @@ public final class RetentionSweeps {
         count("SELECT COUNT(*) FROM access_logs WHERE ip_truncated = FALSE AND accessed_at < :cutoff", asOf.minus(ipKeptWhole), null),
         count("SELECT COUNT(*) FROM access_logs WHERE accessed_at < :cutoff", asOf.minus(accessLogRetention), null),
         count("SELECT COUNT(*) FROM privacy_requests WHERE " + ARCHIVE_EXPIRED, asOf, null),
-        count("SELECT COUNT(*) FROM sessions WHERE " + SESSION_ENDED, asOf.minus(ENDED_SESSIONS_KEPT), null)
-            + count("SELECT COUNT(*) FROM staff_sessions WHERE " + SESSION_ENDED, asOf.minus(ENDED_SESSIONS_KEPT), null));
+        SESSION_TABLES.stream().mapToInt(table ->
+            count("SELECT COUNT(*) FROM " + table + " WHERE " + SESSION_ENDED, asOf.minus(ENDED_SESSIONS_KEPT), null)).sum());
   }
 
   /** An access/export archive is still stored but its download link has expired. */
@@ -312,6 +314,7 @@ public final class RetentionSweeps {
     return deleteOlderThan("usage", "usage_records", "created_at", asOf.minus(usageRetention));
   }
 
+  private static final List<String> SESSION_TABLES = List.of("sessions", "staff_sessions");
   private static final String SESSION_ENDED = "(expires_at < :cutoff OR revoked_at < :cutoff)";
 
   private int deleteEndedSessions(String table, Instant cutoff) {

@@ -328,9 +328,10 @@ public final class Confide implements AutoCloseable {
     }
     for (ConfideConfig.Provider p : config.providers()) {
       String apiKey = p.apiKeyEnv() == null ? null : System.getenv(p.apiKeyEnv());
+      boolean baa = p.baa() && processors.registry().find(processors.modelProviders().get(p.name()))
+          .map(dev.confide.disclosure.Processor::baa).orElse(false);
       providers.add(new OpenAiCompatibleProvider(new OpenAiCompatibleProvider.Settings(p.name(), URI.create(p.baseUrl()), apiKey,
-          p.models(), p.country(), p.baa() && processors.registry().find(processors.modelProviders().get(p.name()))
-              .map(dev.confide.disclosure.Processor::baa).orElse(false), p.shield(), Duration.ofMillis(p.connectTimeoutMs()), Duration.ofMillis(p.readTimeoutMs()))));
+          p.models(), p.country(), baa, p.shield(), Duration.ofMillis(p.connectTimeoutMs()), Duration.ofMillis(p.readTimeoutMs()))));
     }
     return providers;
   }

@@ -58,11 +58,12 @@ final class ShieldRoutes {
         .orElseThrow(() -> Problem.notFound("no such provider"));
     JsonBody body = JsonBody.read(ctx, Set.of("granted"));
     boolean granted = body.requiredBoolean("granted");
+    Principal principal = ConfideHttp.principal(ctx);
     if (granted) {
       // Sending personal data unshielded is the person's own explicit choice, made in the app.
-      ConfideHttp.principal(ctx).requireSession("consent to send personal data unshielded is given");
+      principal.requireSession("consent to send personal data unshielded is given");
     }
-    confide.providerConsents.recordConsent(subject, provider, granted, ConfideHttp.principal(ctx).viaCookie() ? "app" : "api");
+    confide.providerConsents.recordConsent(subject, provider, granted, principal.viaCookie() ? "app" : "api");
     ctx.json(Map.of("provider", name, "consented", granted,
         "effectiveShield", confide.providerConsents.decide(subject, provider).wireName()));
   }
