@@ -12,6 +12,7 @@ import dev.confide.crypto.Sealer;
 import dev.confide.crypto.StreamKey;
 import dev.confide.crypto.SubjectKeys;
 import dev.confide.problem.Problem;
+import dev.confide.problem.Unexplained;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,6 +30,8 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Privacy requests (P23, P25–P30): each gets its statutory deadline (GDPR one month, CCPA 45 days)
@@ -38,6 +41,7 @@ import org.jdbi.v3.core.Jdbi;
  * A rectification the subject cannot make themselves waits for staff.
  */
 public final class PrivacyRequests {
+  private static final Logger LOG = LoggerFactory.getLogger(PrivacyRequests.class);
   public static final Set<String> TYPES = Set.of("access", "export", "rectify", "erase", "restrict", "object",
       "opt_out_sale", "limit_sensitive");
   private static final Duration DOWNLOAD_VALID = Duration.ofDays(7);
@@ -300,13 +304,49 @@ public final class PrivacyRequests {
         // Erase first: if erasing fails, the request stays open (and on the staff queue) instead of
         // carrying a signed receipt for an erasure that did not happen.
         Receipt erasureReceipt = erasure.erase(subject, "privacy_request");
-        Request done = complete(subject, id, "account erased; see the erasure receipt");
+        Request done;
+        try {
+          done = complete(subject, id, "account erased; see the erasure receipt");
+        } catch (RuntimeException e) {
+          // The erasure has committed, so the subject must still get its receipt (there is no
+          // account left to fetch it later); settleErased() completes the request on its next run.
+          LOG.error("erasure request {} was carried out but could not be marked completed; it will be settled", id,
+              Unexplained.of(e));
+          done = get(subject, id);
+        }
         return new Request(done.id(), done.type(), done.status(), done.jurisdiction(), done.receivedAt(), done.dueAt(),
             done.completedAt(), null, false, null, erasureReceipt);
       }
       default -> { } // rectify: waits for staff; the subject can correct most data directly (PATCH /api/me)
     }
     return get(subject, id);
+  }
+
+  /**
+   * Completes the open requests of subjects who have been erased: an erasure request whose
+   * completion failed after the erasure committed, and any request the erasure overtook (a
+   * rectification waiting for staff, an emailed request still waiting for its code, which can no
+   * longer be opened). Without this they would stay open and overdue with nobody able to act on
+   * them. Run by the reminder job before it reminds; idempotent.
+   *
+   * @return how many requests were completed
+   */
+  public int settleErased() {
+    record Overtaken(UUID id, UUID subject, String type, Instant erasedAt) {}
+    List<Overtaken> open = jdbi.withHandle(h -> h.createQuery("""
+            SELECT r.id, r.subject_id, r.request_type, e.erased_at FROM privacy_requests r
+            JOIN erasure_ledger e ON e.subject_id = r.subject_id
+            WHERE r.status IN\s""" + OPEN + " ORDER BY r.received_at, r.id LIMIT 1000")
+        .map((rs, ctx) -> new Overtaken(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3),
+            rs.getObject(4, OffsetDateTime.class).toInstant()))
+        .list());
+    for (Overtaken o : open) {
+      complete(o.subject(), o.id(), o.type().equals("erase")
+          ? "account erased at " + o.erasedAt() + "; the erasure receipt was given at that time"
+          : "the account was erased at " + o.erasedAt() + " before this request was carried out; nothing is held about"
+              + " the subject any more, so there is nothing further to do");
+    }
+    return open.size();
   }
 
   public Request get(UUID subject, UUID id) {

@@ -108,12 +108,15 @@ public final class BackgroundJobs implements AutoCloseable {
 
   /**
    * Reminds privacy officers of privacy-request deadlines (a week and two days before, and when
-   * overdue, P30) and finishes any policy announcement an earlier run left half done (P35).
+   * overdue, P30), after completing the requests of subjects since erased, and finishes any
+   * policy announcement an earlier run left half done (P35).
    */
   void remindAndAnnounce() {
     runLeased(REMINDERS, () -> {
       var officers = confide.staff.list().stream()
           .filter(m -> m.roles().contains(dev.confide.identity.StaffRole.PRIVACY_OFFICER)).toList();
+      // First: a request the subject's erasure overtook is done, and must not be reminded of.
+      confide.privacyRequests.settleErased();
       for (var reminder : confide.privacyRequests.remindersDue()) {
         String title = "Privacy request " + reminder.kind().replace('_', ' ');
         String message = "The " + reminder.type() + " request " + reminder.requestId() + " is due at " + reminder.dueAt()
