@@ -1,6 +1,7 @@
 package dev.confide.chat;
 
 import dev.confide.analytics.AnonymousEvents;
+import dev.confide.disclosure.DisclosureGate;
 import dev.confide.disclosure.ModelProviderFlows;
 import dev.confide.models.ChatMessage;
 import dev.confide.models.ChatRequest;
@@ -73,18 +74,18 @@ public final class ChatService {
     private final String model;
     private final ModelProvider provider;
     private final Options options;
-    private final RateLimiter.Admission admission;
+    private final Cleared cleared;
     private final long started;
     /** The shield decided on admission, or null to decide right before the call. */
     private final ShieldMode mode;
 
     private Pending(Caller caller, UUID conversationId, UUID userMessageId, List<ChatMessage> context, String model,
-        ModelProvider provider, Options options, RateLimiter.Admission admission, long started) {
-      this(caller, conversationId, userMessageId, context, model, provider, options, admission, started, null);
+        ModelProvider provider, Options options, Cleared cleared, long started) {
+      this(caller, conversationId, userMessageId, context, model, provider, options, cleared, started, null);
     }
 
     private Pending(Caller caller, UUID conversationId, UUID userMessageId, List<ChatMessage> context, String model,
-        ModelProvider provider, Options options, RateLimiter.Admission admission, long started, ShieldMode mode) {
+        ModelProvider provider, Options options, Cleared cleared, long started, ShieldMode mode) {
       this.caller = caller;
       this.conversationId = conversationId;
       this.userMessageId = userMessageId;
@@ -92,7 +93,7 @@ public final class ChatService {
       this.model = model;
       this.provider = provider;
       this.options = options;
-      this.admission = admission;
+      this.cleared = cleared;
       this.started = started;
       this.mode = mode;
     }
@@ -107,7 +108,7 @@ public final class ChatService {
 
     /** Calls the provider, streaming to {@code sink}, and stores the answer. */
     public Answer run(DeltaSink sink) {
-      return answer(caller, conversationId, userMessageId, context, model, provider, options, sink, admission, started, mode);
+      return answer(caller, conversationId, userMessageId, context, model, provider, options, sink, cleared, started, mode);
     }
   }
 
@@ -168,7 +169,7 @@ public final class ChatService {
     ModelProvider provider = provider(model);
     long started = System.nanoTime();
     RateLimiter.Admission admission = admitRate(caller, model, provider, messages, options);
-    record Admitted(UUID conversationId, UUID userMessageId, ShieldMode mode) {}
+    record Admitted(UUID conversationId, UUID userMessageId, ShieldMode mode, DisclosureGate.Passed disclosure) {}
     Admitted admitted;
     try {
       // One transaction for the whole admission: the user's messages, the shield decision and the
@@ -203,15 +204,15 @@ public final class ChatService {
         }
         ShieldMode mode = shieldPolicy.decide(h, caller.subject(), provider.description());
         // Last: the gate's log rows for the day (16 stripes) are shared by every call, so one stays locked only until the commit.
-        disclosures.beforeCall(h, caller.subject(), provider.description());
-        return new Admitted(conversationId, parent, mode);
+        DisclosureGate.Passed disclosure = disclosures.beforeCall(h, caller.subject(), provider.description());
+        return new Admitted(conversationId, parent, mode, disclosure);
       });
     } catch (RuntimeException e) {
       limiter.settle(admission, 0);
       throw e;
     }
-    return new Pending(caller, admitted.conversationId(), admitted.userMessageId(), messages, model, provider, options, admission,
-        started, admitted.mode());
+    return new Pending(caller, admitted.conversationId(), admitted.userMessageId(), messages, model, provider, options,
+        new Cleared(admission, admitted.disclosure()), started, admitted.mode());
   }
 
   /** A native turn: the user's message joins the current branch, which is the model's context. */
@@ -222,10 +223,10 @@ public final class ChatService {
     UUID head = conversation == null ? null : conversations.require(caller.subject(), conversation).head();
     List<ChatMessage> context = new ArrayList<>(toChat(conversations.pathTo(caller.subject(), conversation, head)));
     context.add(ChatMessage.user(content));
-    RateLimiter.Admission admission = admit(caller, model, provider, context, options);
+    Cleared cleared = admit(caller, model, provider, context, options);
     // A new conversation is created with its first message in one transaction: a refusal or a crash
     // in between must not leave an empty conversation behind.
-    UUID[] ids = jdbi.inTransaction(h -> {
+    UUID[] ids = beforeSending(cleared, () -> jdbi.inTransaction(h -> {
       UUID id = conversation;
       if (id == null) {
         id = conversations.create(h, caller.subject(), content);
@@ -235,8 +236,8 @@ public final class ChatService {
       UUID message = conversations.insertMessage(h, caller.subject(), id, head, "user", content, null, "complete");
       conversations.moveHead(h, id, message);
       return new UUID[] {id, message};
-    });
-    return new Pending(caller, ids[0], ids[1], context, model, provider, options, admission, started);
+    }));
+    return new Pending(caller, ids[0], ids[1], context, model, provider, options, cleared, started);
   }
 
   /** Edits a user message: the new text is a sibling version, answered afresh (P10). */
@@ -250,14 +251,14 @@ public final class ChatService {
     long started = System.nanoTime();
     List<ChatMessage> context = new ArrayList<>(toChat(conversations.pathTo(caller.subject(), original.conversationId(), original.parentId())));
     context.add(ChatMessage.user(content));
-    RateLimiter.Admission admission = admit(caller, model, provider, context, options);
-    UUID edited = jdbi.inTransaction(h -> {
+    Cleared cleared = admit(caller, model, provider, context, options);
+    UUID edited = beforeSending(cleared, () -> jdbi.inTransaction(h -> {
       conversations.requireForWrite(h, caller.subject(), original.conversationId());
       UUID id = conversations.insertMessage(h, caller.subject(), original.conversationId(), original.parentId(), "user", content, null, "complete");
       conversations.moveHead(h, original.conversationId(), id);
       return id;
-    });
-    return new Pending(caller, original.conversationId(), edited, context, model, provider, options, admission, started);
+    }));
+    return new Pending(caller, original.conversationId(), edited, context, model, provider, options, cleared, started);
   }
 
   /** A new answer to the same user message, kept beside the earlier ones (P10). */
@@ -279,8 +280,8 @@ public final class ChatService {
     ModelProvider provider = provider(chosen);
     long started = System.nanoTime();
     List<ChatMessage> context = toChat(conversations.pathTo(caller.subject(), earlier.conversationId(), earlier.parentId()));
-    RateLimiter.Admission admission = admit(caller, chosen, provider, context, options);
-    return new Pending(caller, earlier.conversationId(), earlier.parentId(), context, chosen, provider, options, admission, started);
+    Cleared cleared = admit(caller, chosen, provider, context, options);
+    return new Pending(caller, earlier.conversationId(), earlier.parentId(), context, chosen, provider, options, cleared, started);
   }
 
   /**
@@ -296,40 +297,25 @@ public final class ChatService {
     UUID head = conversations.require(caller.subject(), conversation).head();
     List<ChatMessage> context = new ArrayList<>(toChat(conversations.pathTo(caller.subject(), conversation, head)));
     context.add(ChatMessage.user(content));
-    RateLimiter.Admission admissionA = admit(caller, pair.get(0), providerA, context, Options.DEFAULT);
-    RateLimiter.Admission admissionB;
-    try {
-      admissionB = admit(caller, pair.get(1), providerB, context, Options.DEFAULT);
-    } catch (Problem e) {
-      limiter.settle(admissionA, 0);
-      throw e;
-    }
-    UUID prompt = jdbi.inTransaction(h -> {
+    Cleared clearedA = admit(caller, pair.get(0), providerA, context, Options.DEFAULT);
+    Cleared clearedB = beforeSending(clearedA, () -> admit(caller, pair.get(1), providerB, context, Options.DEFAULT));
+    UUID prompt = beforeSending(clearedA, () -> beforeSending(clearedB, () -> jdbi.inTransaction(h -> {
       conversations.requireForWrite(h, caller.subject(), conversation);
       UUID id = conversations.insertMessage(h, caller.subject(), conversation, head, "user", content, null, "complete");
       conversations.moveHead(h, conversation, id);
       return id;
-    });
-    Shielded shieldedA;
-    Shielded shieldedB;
-    try {
-      shieldedA = shield(caller, providerA, ChatRequest.of(pair.get(0), context), admissionA);
-    } catch (Problem e) {
-      limiter.settle(admissionB, 0);
-      throw e;
-    }
-    try {
-      shieldedB = shield(caller, providerB, ChatRequest.of(pair.get(1), context), admissionB);
-    } catch (Problem e) {
-      limiter.settle(admissionA, 0);
-      throw e;
-    }
+    })));
+    // Neither side is sent until both are shielded: a refusal of one withdraws both.
+    Shielded shieldedA = beforeSending(clearedB, () -> shield(caller, providerA, ChatRequest.of(pair.get(0), context), clearedA));
+    Shielded shieldedB = beforeSending(clearedA, () -> shield(caller, providerB, ChatRequest.of(pair.get(1), context), clearedB));
     CompletableFuture<Outcome> a = CompletableFuture.supplyAsync(() -> invoke(providerA, shieldedA, DeltaSink.IGNORE), compareExecutor);
     CompletableFuture<Outcome> b = CompletableFuture.supplyAsync(() -> invoke(providerB, shieldedB, DeltaSink.IGNORE), compareExecutor);
     Outcome outA = a.join();
     Outcome outB = b.join();
-    UUID answerA = storeAnswer(caller, conversation, prompt, pair.get(0), providerA, context, outA, admissionA, started, false, shieldedA);
-    UUID answerB = storeAnswer(caller, conversation, prompt, pair.get(1), providerB, context, outB, admissionB, started, false, shieldedB);
+    UUID answerA = storeAnswer(caller, conversation, prompt, pair.get(0), providerA, context, outA, clearedA.rate(), started, false,
+        shieldedA);
+    UUID answerB = storeAnswer(caller, conversation, prompt, pair.get(1), providerB, context, outB, clearedB.rate(), started, false,
+        shieldedB);
     if (outA.failure() != null || outB.failure() != null) {
       // No comparison without two answers; the one that did arrive continues the conversation as a plain
       // answer, so the user keeps it (P02) and can regenerate it, rather than it sitting off every branch.
@@ -463,11 +449,12 @@ public final class ChatService {
   }
 
   private Answer answer(Caller caller, UUID conversation, UUID userMessage, List<ChatMessage> context, String model,
-      ModelProvider provider, Options options, DeltaSink sink, RateLimiter.Admission admission, long started, ShieldMode mode) {
+      ModelProvider provider, Options options, DeltaSink sink, Cleared cleared, long started, ShieldMode mode) {
     ChatRequest request = new ChatRequest(model, context, options.temperature(), options.topP(), options.maxTokens());
-    Shielded shielded = mode == null ? shield(caller, provider, request, admission) : shield(caller, provider, request, admission, mode);
+    Shielded shielded = mode == null ? shield(caller, provider, request, cleared) : shield(caller, provider, request, cleared, mode);
     Outcome outcome = invoke(provider, shielded, sink);
-    UUID stored = storeAnswer(caller, conversation, userMessage, model, provider, context, outcome, admission, started, true, shielded);
+    UUID stored = storeAnswer(caller, conversation, userMessage, model, provider, context, outcome, cleared.rate(), started, true,
+        shielded);
     if (outcome.failure() != null) {
       throw outcome.failure();
     }
@@ -494,17 +481,23 @@ public final class ChatService {
   }
 
   /** Runs the shield; when it cannot run, the request is refused (fail closed) and recorded so. */
-  private Shielded shield(Caller caller, ModelProvider provider, ChatRequest request, RateLimiter.Admission admission) {
-    return shield(caller, provider, request, admission, shieldPolicy.decide(caller.subject(), provider.description()));
+  private Shielded shield(Caller caller, ModelProvider provider, ChatRequest request, Cleared cleared) {
+    ShieldMode mode;
+    try {
+      mode = shieldPolicy.decide(caller.subject(), provider.description());
+    } catch (RuntimeException e) {
+      release(cleared);
+      throw e;
+    }
+    return shield(caller, provider, request, cleared, mode);
   }
 
-  private Shielded shield(Caller caller, ModelProvider provider, ChatRequest request, RateLimiter.Admission admission,
-      ShieldMode mode) {
+  private Shielded shield(Caller caller, ModelProvider provider, ChatRequest request, Cleared cleared, ShieldMode mode) {
     PiiShield.Shielded result;
     try {
       result = shield.apply(request.messages().stream().map(ChatMessage::content).toList(), mode);
     } catch (Problem e) {
-      limiter.settle(admission, 0);
+      release(cleared);
       usage.record(new UsageRecord(caller.subject(), caller.apiKeyId(), caller.endpoint(), request.model(),
           provider.description().name(), 0, 0, 0, 0, 0, null, "shield_failed", clock.instant(), mode.wireName(), null));
       throw e;
@@ -583,16 +576,37 @@ public final class ChatService {
     }
   }
 
+  /**
+   * A call cleared to go: its rate-limit tokens taken and its flow through the disclosure gate
+   * logged. Until the provider is called, {@link #release} gives both back.
+   */
+  private record Cleared(RateLimiter.Admission rate, DisclosureGate.Passed disclosure) {}
+
   /** Rate limits, then the disclosure gate in a transaction of its own. */
-  private RateLimiter.Admission admit(Caller caller, String model, ModelProvider provider, List<ChatMessage> context, Options options) {
+  private Cleared admit(Caller caller, String model, ModelProvider provider, List<ChatMessage> context, Options options) {
     RateLimiter.Admission admission = admitRate(caller, model, provider, context, options);
     try {
-      disclosures.beforeCall(caller.subject(), provider.description());
+      return new Cleared(admission, disclosures.beforeCall(caller.subject(), provider.description()));
     } catch (RuntimeException e) {
       limiter.settle(admission, 0);
       throw e;
     }
-    return admission;
+  }
+
+  /** Nothing of a cleared call was sent: its tokens go back and its flow leaves the disclosure log. */
+  private void release(Cleared cleared) {
+    limiter.settle(cleared.rate(), 0);
+    disclosures.notSent(cleared.disclosure());
+  }
+
+  /** Runs a step that comes before the call is sent; if it fails, the call is released. */
+  private <T> T beforeSending(Cleared cleared, java.util.function.Supplier<T> step) {
+    try {
+      return step.get();
+    } catch (RuntimeException e) {
+      release(cleared);
+      throw e;
+    }
   }
 
   /** Takes from the rate-limit buckets; a refusal is recorded as a usage record and thrown. */

@@ -3,6 +3,7 @@ package dev.confide.disclosure;
 import dev.confide.consent.Settings;
 import dev.confide.consent.SubjectSettings;
 import dev.confide.problem.Problem;
+import java.time.LocalDate;
 import java.util.HashSet;
 import java.util.Set;
 import org.jdbi.v3.core.Handle;
@@ -65,6 +66,14 @@ public final class DisclosureGate {
    *     {@code sensitive_data_limited}; UNPROCESSABLE {@code transfer_not_permitted}
    */
   public Processor check(Handle h, Flow flow) {
+    return pass(h, flow).processor();
+  }
+
+  /** A flow the gate let through and logged, with the day it was logged on. */
+  public record Passed(Processor processor, Flow flow, LocalDate loggedOn) {}
+
+  /** As {@link #check(Handle, Flow)}, for a caller that may yet find it sends nothing: see {@link #withdraw}. */
+  public Passed pass(Handle h, Flow flow) {
     Processor processor = requireRegistered(flow.processor(), flow.purpose(), flow.category());
     if (flow.subjectId() != null) {
       // Only optional purposes depend on the subject's settings: the others skip the look-up.
@@ -73,8 +82,16 @@ public final class DisclosureGate {
       }
       checkTransfer(h == null ? regions.region(flow.subjectId()) : regions.region(h, flow.subjectId()), processor);
     }
-    log.record(h, flow);
-    return processor;
+    LocalDate day = log.record(h, flow);
+    return new Passed(processor, flow, day);
+  }
+
+  /**
+   * Takes a passed flow back out of the log because nothing was sent after all, so the log says
+   * what left, not what was attempted. Only for a caller that knows no byte went out.
+   */
+  public void withdraw(Passed passed) {
+    log.withdraw(passed.loggedOn(), passed.flow());
   }
 
   /**

@@ -49,16 +49,19 @@ public final class DisclosureLog {
     this.clock = clock;
   }
 
-  /** Adds the flow to today's total, in the caller's transaction when {@code h} is not null. */
-  void record(Handle h, Flow flow) {
+  /**
+   * Adds the flow to today's total, in the caller's transaction when {@code h} is not null.
+   *
+   * @return the day it was counted on, for {@link #withdraw}
+   */
+  LocalDate record(Handle h, Flow flow) {
     if (h == null) {
-      jdbi.useHandle(own -> record(own, flow));
-      return;
+      return jdbi.withHandle(own -> record(own, flow));
     }
     LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
     int stripe = ThreadLocalRandom.current().nextInt(STRIPES);
     if (addTo(h, today, stripe, flow) == 1) {
-      return;
+      return today;
     }
     try {
       insert(h, today, stripe, flow);
@@ -68,6 +71,23 @@ public final class DisclosureLog {
         throw e;
       }
     }
+    return today;
+  }
+
+  /**
+   * Takes a recorded flow back out of the day it was counted on, when it turned out that nothing
+   * was sent (the PII shield refused the request after the gate had let it through). Any stripe
+   * of that day holding at least the flow will do: only their sum is ever read.
+   */
+  void withdraw(LocalDate day, Flow flow) {
+    jdbi.useHandle(h -> h.createUpdate("""
+            UPDATE disclosure_log SET flow_count = flow_count - 1, record_count = record_count - :n
+            WHERE disclosed_on = :day AND processor = :processor AND purpose = :purpose AND category = :category
+              AND stripe = (SELECT MIN(stripe) FROM disclosure_log
+                            WHERE disclosed_on = :day AND processor = :processor AND purpose = :purpose
+                              AND category = :category AND flow_count >= 1 AND record_count >= :n)""")
+        .bind("n", flow.records()).bind("day", day).bind("processor", flow.processor()).bind("purpose", flow.purpose())
+        .bind("category", flow.category()).execute());
   }
 
   /** Entries newest day first, then by processor, purpose and category. */
@@ -80,7 +100,7 @@ public final class DisclosureLog {
     condition(sql, binds, "processor = :processor", "processor", filter.processor());
     condition(sql, binds, "purpose = :purpose", "purpose", filter.purpose());
     condition(sql, binds, "category = :category", "category", filter.category());
-    sql.append(" GROUP BY disclosed_on, processor, purpose, category");
+    sql.append(" GROUP BY disclosed_on, processor, purpose, category HAVING SUM(flow_count) > 0");
     sql.append(" ORDER BY disclosed_on DESC, processor, purpose, category LIMIT :limit");
     return jdbi.withHandle(h -> {
       Query q = h.createQuery(sql.toString()).bind("limit", filter.limit());

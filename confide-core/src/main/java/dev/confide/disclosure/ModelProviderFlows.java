@@ -32,23 +32,35 @@ public final class ModelProviderFlows {
    *     provider bound to no processor; {@code transfer_not_permitted} for an EU/EEA subject and a
    *     provider outside it without a safeguard
    */
-  public void beforeCall(UUID subject, ModelProvider.Description provider) {
-    beforeCall(null, subject, provider);
+  public DisclosureGate.Passed beforeCall(UUID subject, ModelProvider.Description provider) {
+    return beforeCall(null, subject, provider);
   }
 
   /**
    * As {@link #beforeCall(UUID, ModelProvider.Description)}, inside the caller's transaction when
    * {@code h} is not null: the flow is logged only if that transaction commits.
+   *
+   * @return what was logged, for {@link #notSent}; null for a built-in model, which logs nothing
    */
-  public void beforeCall(Handle h, UUID subject, ModelProvider.Description provider) {
+  public DisclosureGate.Passed beforeCall(Handle h, UUID subject, ModelProvider.Description provider) {
     if (provider.builtIn()) {
-      return;
+      return null;
     }
     String processor = processorByProvider.get(provider.name());
     if (processor == null) {
       throw new Problem(Problem.Kind.FORBIDDEN, "unregistered_flow", "model provider '" + provider.name()
           + "' is bound to no processor in the registry; nothing was sent");
     }
-    gate.check(h, Flow.of(processor, Purposes.MODEL_INFERENCE, CATEGORY, subject, 1));
+    return gate.pass(h, Flow.of(processor, Purposes.MODEL_INFERENCE, CATEGORY, subject, 1));
+  }
+
+  /**
+   * The call {@link #beforeCall} logged never left (the shield refused it, or the other side of a
+   * comparison did): its flow is withdrawn from the log. Nothing to do for null (built-in models).
+   */
+  public void notSent(DisclosureGate.Passed logged) {
+    if (logged != null) {
+      gate.withdraw(logged);
+    }
   }
 }

@@ -158,6 +158,8 @@ class ShieldTest {
     }
   }
 
+  @Tag("P14")
+  @Tag("P15")
   @ParameterizedTest
   @EnumSource(TestBackend.class)
   void theShieldFailsClosedWhenDetectionBreaksOrIsTooSlow(TestBackend backend) throws Exception {
@@ -189,10 +191,31 @@ class ShieldTest {
         assertThat(r.errorCode()).isEqualTo("pii_shield_unavailable");
         assertThat(upstream.requests()).as("nothing was sent raw").hasSize(before);
       }
+      assertThat(modelFlows(server)).as("the disclosure log counts what left, not what was refused").isZero();
       assertThat(ada.bearer().post("/v1/chat/completions", ask("pseudo-model", false)).status()).isEqualTo(200);
+      assertThat(modelFlows(server)).isEqualTo(1);
+
+      // The native paths: a new turn, and a comparison whose sides are both withdrawn when one is refused.
+      int before = upstream.requests().size();
+      Response turn = ada.session().post("/api/conversations", Map.of("model", "pseudo-model", "content", "explode " + EMAIL));
+      assertThat(turn.status()).isEqualTo(503);
+      String conversation = ada.session().post("/api/conversations", Map.of("model", "builtin-echo", "content", "hello"))
+          .json().get("conversationId").asText();
+      Response compared = ada.session().post("/api/conversations/" + conversation + "/compare",
+          Map.of("content", "explode " + EMAIL, "models", List.of("pseudo-model", "redact-model")));
+      assertThat(compared.errorCode()).isEqualTo("pii_shield_unavailable");
+      assertThat(upstream.requests()).hasSize(before);
+      assertThat(modelFlows(server)).isEqualTo(1);
       long failures = server.confide.database.jdbi().withHandle(h -> h.createQuery(
           "SELECT COUNT(*) FROM usage_records WHERE status = 'shield_failed'").mapTo(Long.class).one());
-      assertThat(failures).isEqualTo(4);
+      assertThat(failures).isEqualTo(6);
     }
+  }
+
+  /** Flows of chat history to model providers in the disclosure log (P14), over all days. */
+  private static long modelFlows(TestServer server) {
+    return server.confide.disclosureLog.log(dev.confide.disclosure.DisclosureLog.Filter.all()).stream()
+        .filter(e -> e.purpose().equals(dev.confide.disclosure.Purposes.MODEL_INFERENCE))
+        .mapToLong(dev.confide.disclosure.DisclosureLog.Entry::flows).sum();
   }
 }
