@@ -31,7 +31,9 @@ import org.jdbi.v3.core.Jdbi;
  * audit log in the transaction that makes it.
  */
 public final class Incidents {
+  /** GDPR Art. 33; a policy file may promise less ({@code breach.regulatorHours}). */
   public static final Duration REGULATOR_WINDOW = Duration.ofHours(72);
+  /** HIPAA 45 CFR 164.404: from the day the breach is discovered. */
   public static final Duration HIPAA_WINDOW = Duration.ofDays(60);
   public static final String NOTICE_TEMPLATE = "breach_notice";
 
@@ -61,10 +63,22 @@ public final class Incidents {
   private final ScopeResolver scopes;
   private final StaffDirectory staff;
   private final IncidentNotifier notifier;
+  private final Duration regulatorWindow;
   private final Clock clock;
 
+  /** With the statutory 72 hours to tell the regulator. */
   public Incidents(Jdbi jdbi, AuditLog audit, BreakGlassGrants grants, StaffDirectory staff, IncidentNotifier notifier,
       Clock clock) {
+    this(jdbi, audit, grants, staff, notifier, REGULATOR_WINDOW, clock);
+  }
+
+  /** @param regulatorWindow how long after awareness the regulator must be told, as the policy promises */
+  public Incidents(Jdbi jdbi, AuditLog audit, BreakGlassGrants grants, StaffDirectory staff, IncidentNotifier notifier,
+      Duration regulatorWindow, Clock clock) {
+    if (regulatorWindow.isNegative() || regulatorWindow.isZero()) {
+      throw new IllegalArgumentException("the regulator window must be positive");
+    }
+    this.regulatorWindow = regulatorWindow;
     this.jdbi = jdbi;
     this.audit = audit;
     this.scopes = new ScopeResolver(grants);
@@ -89,7 +103,7 @@ public final class Incidents {
                                      created_by, created_at, updated_at)
               VALUES (:id, :detected, :aware, :description, :categories, 'open', :deadline, :staff, :now, :now)""")
           .bind("id", id).bind("detected", detected).bind("aware", aware).bind("description", description)
-          .bind("categories", String.join(",", categories)).bind("deadline", aware.plus(REGULATOR_WINDOW))
+          .bind("categories", String.join(",", categories)).bind("deadline", aware.plus(regulatorWindow))
           .bind("staff", staffId).bind("now", now)
           .execute();
       timeline(h, id, "created", "detected " + detected + ", aware " + aware + ", categories " + String.join(", ", categories),
@@ -297,7 +311,7 @@ public final class Incidents {
             UPDATE incidents SET hipaa_deadline = :deadline
             WHERE id = :id AND hipaa_deadline IS NULL
               AND EXISTS (SELECT 1 FROM incident_subjects s WHERE s.incident_id = :id AND s.hipaa)""")
-        .bind("deadline", read(h, id, now).orElseThrow().awareAt().plus(HIPAA_WINDOW)).bind("id", id)
+        .bind("deadline", read(h, id, now).orElseThrow().detectedAt().plus(HIPAA_WINDOW)).bind("id", id)
         .execute();
     timeline(h, id, "scope", scope.describe() + ": " + added + " subject(s) added", staffId, now);
     return added;

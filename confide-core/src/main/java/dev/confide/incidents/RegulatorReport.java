@@ -47,7 +47,8 @@ final class RegulatorReport {
     md.append("\n");
 
     md.append("## Deadlines\n\n");
-    md.append("- Supervisory authority (72 hours from awareness): ").append(incident.regulatorDeadline()).append(" — ");
+    md.append("- Supervisory authority (").append(java.time.Duration.between(incident.awareAt(), incident.regulatorDeadline()).toHours())
+        .append(" hours from awareness): ").append(incident.regulatorDeadline()).append(" — ");
     if (incident.regulatorNotifiedAt() != null) {
       md.append("notified ").append(incident.regulatorNotifiedAt())
           .append(incident.regulatorNotifiedAt().isAfter(incident.regulatorDeadline()) ? " (late)" : "").append("\n");

@@ -194,7 +194,8 @@ class IncidentsTest {
       Incident widened = s.incidents.widenScope(incident.id(), new IncidentScope.Subjects(List.of(ordinary, hipaa)), s.staff);
       assertThat(widened.affectedSubjects()).isEqualTo(2);
       assertThat(widened.hipaaSubjects()).isEqualTo(1);
-      assertThat(widened.hipaaDeadline()).isEqualTo(aware.plus(Duration.ofDays(60)));
+      assertThat(widened.hipaaDeadline()).as("from discovery, an hour before awareness")
+          .isEqualTo(widened.detectedAt().plus(Duration.ofDays(60))).isEqualTo(aware.minus(Duration.ofHours(1)).plus(Duration.ofDays(60)));
       Incident notified = s.incidents.transition(incident.id(), IncidentStatus.NOTIFIED, s.staff, "filed with the regulator");
       assertThat(notified.regulatorNotifiedAt()).as("moving to notified records the notification").isEqualTo(s.clock.instant());
 
@@ -357,7 +358,7 @@ class IncidentsTest {
           .contains("  - explicit list of 2 subject(s): 2 subject(s) added")
           .contains("- 2026-11-02T12:00:00Z: Bucket policy set to private; access keys rotated")
           .contains("Supervisory authority (72 hours from awareness): 2026-11-05T12:00:00Z — **OVERDUE**, not yet notified")
-          .contains("- HIPAA (60 days from discovery): 2027-01-01T12:00:00Z")
+          .contains("- HIPAA (60 days from discovery): 2027-01-01T11:00:00Z")
           .contains("## Timeline")
           .contains("— status: open -> contained");
       assertThat(report).doesNotContain(a.toString()).doesNotContain(b.toString()).doesNotContain("@example.com")

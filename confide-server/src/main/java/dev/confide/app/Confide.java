@@ -256,7 +256,7 @@ public final class Confide implements AutoCloseable {
               dev.confide.audit.Actor.system(), dev.confide.audit.AuditActions.ERASURE).about(subject))),
           hooks.erasureObserver(), clock);
       this.incidents = new dev.confide.incidents.Incidents(jdbi, auditLog, grants, staff,
-          new IncidentMail(notices, outbox), clock);
+          new IncidentMail(notices, outbox), Duration.ofHours(policy.breach().regulatorHours()), clock);
       this.tickets = new SupportTickets(jdbi, subjectKeys, clock);
       this.footprints = new dev.confide.rights.SubjectFootprint(jdbi);
       // Access archives are written through sealed scratch files here: on the data volume, not a

@@ -71,6 +71,16 @@ final class GovernanceRoutes {
       ctx.json(out);
     });
     routes.post("/api/admin/incidents/{id}/status", this::transition);
+    // Scoping usually comes after the record: the clock starts at awareness, often before anyone knows who is affected.
+    routes.post("/api/admin/incidents/{id}/scope", ctx -> {
+      StaffPrincipal staff = StaffAuthRoutes.staff(ctx);
+      staff.requireAny(INCIDENT_STAFF);
+      JsonBody body = JsonBody.read(ctx, Set.of("scope"));
+      if (!body.has("scope") || body.isNull("scope")) {
+        throw Problem.invalid("invalid_scope", "scope is required: {\"kind\": \"subjects\" | \"grants\" | \"api_key\" | \"active_between\", ...}");
+      }
+      ctx.json(view(confide.incidents.widenScope(PathIds.uuid(ctx, "incident"), scope(body.raw("scope")), staff.staffId())));
+    });
     routes.post("/api/admin/incidents/{id}/measures", ctx -> {
       StaffPrincipal staff = StaffAuthRoutes.staff(ctx);
       staff.requireAny(INCIDENT_STAFF);

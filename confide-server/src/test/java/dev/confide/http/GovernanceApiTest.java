@@ -137,4 +137,48 @@ class GovernanceApiTest {
       assertThat(support.get("/api/admin/incidents/" + id).errorCode()).isEqualTo("forbidden_role");
     }
   }
+
+  @Tag("P33")
+  @ParameterizedTest
+  @EnumSource(TestBackend.class)
+  void anIncidentRecordedBeforeItsScopeIsKnownIsScopedLaterOnThePolicysClock(TestBackend backend) throws Exception {
+    String preset = dev.confide.policy.PolicyLoader.presetYaml("infuzu");
+    assertThat(preset).contains("regulatorHours: 72");
+    Path policy = tmp.resolve("policy-48h.yaml");
+    Files.writeString(policy, preset.replace("regulatorHours: 72", "regulatorHours: 48"));
+    try (TestServer server = TestServer.start(backend, tmp, "policy: " + policy + "\n", false)) {
+      ApiClient ada = server.client();
+      UUID subject = UUID.fromString(ada.signUp("Ada Later", "ada-later@example.com", GatewayTest.PASSWORD, "1990-01-01")
+          .json().get("id").asText());
+      server.confide.accounts.setHipaa(subject, "BAA-2026-7");
+      ApiClient security = server.staffClient("sec-later@confide.test", StaffRole.SECURITY);
+      Instant aware = server.clock.instant().minus(Duration.ofHours(1));
+      Instant detected = aware.minus(Duration.ofDays(10));
+      JsonNode incident = security.post("/api/admin/incidents", Map.of("awareAt", aware.toString(), "detectedAt", detected.toString(),
+          "description", "logs with session tokens were shipped to a third party", "categories", List.of("account"))).json();
+      String id = incident.get("id").asText();
+      assertThat(Instant.parse(incident.get("regulatorDeadline").asText())).as("the policy promises 48 hours")
+          .isEqualTo(aware.plus(Duration.ofHours(48)));
+      assertThat(incident.get("affectedSubjects").asLong()).isZero();
+      assertThat(security.post("/api/admin/incidents/" + id + "/scope", Map.of()).errorCode()).isEqualTo("invalid_scope");
+      assertThat(security.post("/api/admin/incidents/" + id + "/scope", Map.of("scope", Map.of("kind", "everyone"))).errorCode())
+          .isEqualTo("invalid_scope");
+      ApiClient support = server.staffClient("support-later@confide.test", StaffRole.SUPPORT);
+      assertThat(support.post("/api/admin/incidents/" + id + "/scope",
+          Map.of("scope", Map.of("kind", "subjects", "ids", List.of(subject.toString())))).errorCode()).isEqualTo("forbidden_role");
+
+      JsonNode scoped = security.post("/api/admin/incidents/" + id + "/scope",
+          Map.of("scope", Map.of("kind", "subjects", "ids", List.of(subject.toString())))).json();
+      assertThat(scoped.get("affectedSubjects").asLong()).isEqualTo(1);
+      assertThat(Instant.parse(scoped.get("hipaaDeadline").asText())).as("HIPAA counts from discovery")
+          .isEqualTo(detected.plus(Duration.ofDays(60)));
+      JsonNode run = security.post("/api/admin/incidents/" + id + "/notices", Map.of("summary", "tokens were exposed",
+          "measures", "sessions revoked", "advice", "sign in again")).json();
+      assertThat(run.get("sent").asInt()).isEqualTo(1);
+      assertThat(ada.get("/api/notices").json().at("/data/0/kind").asText()).isEqualTo("breach_notice");
+      assertThat(security.get("/api/admin/incidents/" + id + "/report").text()).contains("48 hours from awareness");
+      assertThat(security.get("/api/admin/incidents/" + id).json().get("timeline")).extracting(e -> e.get("kind").asText())
+          .contains("scope");
+    }
+  }
 }

@@ -123,12 +123,15 @@ class StaffConsoleBrowserTest extends BrowserTestBase {
       browser.check(page, "staff-incidents");
       page.getByLabel("What happened").fill("An export link was sent to the wrong address " + SCRIPT);
       page.locator("#incident-form input[name=categories]").first().check();
-      page.getByLabel("Scope").selectOption("subjects");
-      page.getByLabel("Subject or grant ids, one per line").fill(ada.id());
-      button(page, "Record the incident").click();
+      button(page, "Record the incident").click(); // who is affected is not known yet
       page.waitForURL(Pattern.compile(".*/staff/incidents/[0-9a-f-]{36}$"));
       PlaywrightAssertions.assertThat(page.locator("#incident-clock .countdown")).hasText(Pattern.compile("^7[01] hours \\d+ minutes? left$"));
       PlaywrightAssertions.assertThat(page.locator("#incident-detail")).containsText("An export link was sent to the wrong address " + SCRIPT);
+      PlaywrightAssertions.assertThat(page.locator("#incident-detail .facts")).containsText("Affected people0");
+      page.getByLabel("Scope").selectOption("subjects");
+      page.getByLabel("Subject or grant ids, one per line").fill(ada.id());
+      button(page, "Add to the scope").click();
+      PlaywrightAssertions.assertThat(page.locator("#scope-form .status")).hasText("Affected now: 1.");
       PlaywrightAssertions.assertThat(page.locator("#incident-detail .facts")).containsText("Affected people1");
       page.getByLabel("What happened, in plain words").fill("An export link reached the wrong inbox.");
       page.getByLabel("What we have done").fill("The link was revoked.");

@@ -548,12 +548,7 @@
       : h('p', { text: 'No incidents recorded.' }));
 
     const form = $('#incident-form');
-    const scope = form.elements.scope;
-    const showScopeFields = () => $$('[data-scope-field]', form).forEach((field) => {
-      field.hidden = !field.dataset.scopeField.split(' ').includes(scope.value);
-    });
-    scope.addEventListener('change', showScopeFields);
-    showScopeFields();
+    scopeFields(form);
     onSubmit(form, (f) => api('POST', '/api/admin/incidents', {
       awareAt: utc(value(f, 'awareAt')), detectedAt: utc(value(f, 'detectedAt')) || undefined,
       description: value(f, 'description'),
@@ -564,6 +559,16 @@
       location.assign('/staff/incidents/' + encodeURIComponent(incident.id));
       return 'Recorded.';
     });
+  }
+
+  /** Shows only the fields the chosen kind of scope needs. */
+  function scopeFields(form) {
+    const scope = form.elements.scope;
+    const show = () => $$('[data-scope-field]', form).forEach((field) => {
+      field.hidden = !field.dataset.scopeField.split(' ').includes(scope.value);
+    });
+    scope.addEventListener('change', show);
+    show();
   }
 
   function incidentScope(form) {
@@ -589,6 +594,14 @@
       async () => { await refresh(); return 'Regulator notification recorded.'; });
     onSubmit($('#measure-form'), (f) => send('/measures', { measure: value(f, 'measure') }),
       async () => { $('#measure-form').reset(); await refresh(); return 'Measure recorded.'; });
+    scopeFields($('#scope-form'));
+    onSubmit($('#scope-form'), (f) => {
+      const scope = incidentScope(f);
+      if (!scope) {
+        throw new Error('Choose who is affected.');
+      }
+      return send('/scope', { scope });
+    }, async (i) => { $('#scope-form').reset(); await refresh(); return 'Affected now: ' + i.affectedSubjects + '.'; });
     onSubmit($('#notify-form'), (f) => send('/notices', {
       summary: value(f, 'summary'), measures: value(f, 'measures'), advice: value(f, 'advice')
     }), async (run) => {
