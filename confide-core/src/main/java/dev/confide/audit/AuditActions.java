@@ -19,6 +19,8 @@ public final class AuditActions {
   public static final String KEY_ROTATED = "key.rotated";
   public static final String KEY_DESTROYED = "key.destroyed";
   public static final String ERASURE = "erasure";
+  /** A staff member reported an account as a child's (P34), which erases it at once. */
+  public static final String UNDERAGE_REPORT = "erasure.underage_report";
   public static final String POLICY_PUBLISHED = "policy.published";
   public static final String INCIDENT_CHANGED = "incident.changed";
   public static final String DISCLOSURE_RECORDED = "disclosure.recorded";

@@ -340,13 +340,21 @@ public final class PrivacyRequests {
         .map((rs, ctx) -> new Overtaken(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3),
             rs.getObject(4, OffsetDateTime.class).toInstant()))
         .list());
+    int completed = 0;
     for (Overtaken o : open) {
-      complete(o.subject(), o.id(), o.type().equals("erase")
-          ? "account erased at " + o.erasedAt() + "; the erasure receipt was given at that time"
-          : "the account was erased at " + o.erasedAt() + " before this request was carried out; nothing is held about"
-              + " the subject any more, so there is nothing further to do");
+      try {
+        complete(o.subject(), o.id(), o.type().equals("erase")
+            ? "account erased at " + o.erasedAt() + "; the erasure receipt was given at that time"
+            : "the account was erased at " + o.erasedAt() + " before this request was carried out; nothing is held about"
+                + " the subject any more, so there is nothing further to do");
+        completed++;
+      } catch (Problem e) {
+        if (!"already_completed".equals(e.code())) {
+          throw e;
+        }
+      }
     }
-    return open.size();
+    return completed;
   }
 
   public Request get(UUID subject, UUID id) {
@@ -470,6 +478,30 @@ public final class PrivacyRequests {
     }
   }
 
+  /**
+   * Staff settle a rectification the subject could not make in the app (P24): corrected as asked,
+   * or not, with the reason the requester must be given (GDPR Art. 12(4)). The reason is part of the
+   * signed receipt, like an extension's reason, so it says why, not what the data is.
+   *
+   * @throws Problem CONFLICT {@code not_awaiting_staff} unless it is an open, verified rectification
+   */
+  public Request resolveRectification(UUID id, boolean corrected, String reason) {
+    QueueEntry e = entry(id);
+    if (!e.type().equals("rectify") || !(e.status().equals("received") || e.status().equals("extended"))) {
+      throw new Problem(Problem.Kind.CONFLICT, "not_awaiting_staff", "only an open, verified rectification request waits for staff");
+    }
+    String why = reason == null || reason.isBlank() ? null : reason.strip();
+    if (!corrected && why == null) {
+      throw Problem.invalid("reason_required", "say why the data was not corrected: the requester must be told");
+    }
+    if (why != null && why.length() > MAX_REASON) {
+      throw Problem.invalid("invalid_reason", "the reason is at most " + MAX_REASON + " characters");
+    }
+    return complete(e.subject(), id, corrected ? "corrected as requested" + (why == null ? "" : ": " + why) : "not corrected: " + why);
+  }
+
+  private static final int MAX_REASON = 500;
+
   /** Staff extend a deadline once, with a reason (GDPR: two more months; CCPA: 45 more days). */
   public void extend(UUID id, String reason) {
     if (reason == null || reason.isBlank()) {
@@ -509,10 +541,14 @@ public final class PrivacyRequests {
     String payload = r.toString();
     String signature = signer.sign(payload);
     jdbi.useTransaction(h -> {
-      h.createUpdate("""
+      int updated = h.createUpdate("""
               UPDATE privacy_requests SET status = 'completed', completed_at = :now, receipt_payload = :p, receipt_signature = :sig
-              WHERE id = :id""")
+              WHERE id = :id AND status IN\s""" + OPEN)
           .bind("now", now).bind("p", payload).bind("sig", signature).bind("id", id).execute();
+      if (updated == 0) {
+        // Two completions raced (two staff members, or a staff member and the reminder job): the first one stands.
+        throw new Problem(Problem.Kind.CONFLICT, "already_completed", "this request was completed already");
+      }
       event(h, id, subject, "completed", null, now);
     });
     return get(subject, id);

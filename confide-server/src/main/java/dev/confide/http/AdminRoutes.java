@@ -1,6 +1,9 @@
 package dev.confide.http;
 
 import dev.confide.app.Confide;
+import dev.confide.audit.Actor;
+import dev.confide.audit.AuditActions;
+import dev.confide.audit.AuditEvent;
 import dev.confide.identity.StaffRole;
 import dev.confide.problem.Problem;
 import dev.confide.rights.PrivacyRequests;
@@ -32,6 +35,7 @@ final class AdminRoutes {
     routes.post("/api/admin/requests", this::intake);
     routes.post("/api/admin/requests/{id}/verify", this::verify);
     routes.post("/api/admin/requests/{id}/extend", this::extend);
+    routes.post("/api/admin/requests/{id}/resolve", this::resolve);
     routes.put("/api/admin/subjects/{id}/hipaa", this::markHipaa);
     routes.delete("/api/admin/subjects/{id}/hipaa", this::clearHipaa);
     routes.post("/api/admin/subjects/{id}/underage-report", this::underageReport);
@@ -88,6 +92,24 @@ final class AdminRoutes {
     ctx.json(queueView(id));
   }
 
+  /** A rectification done (or declined) by staff: completed with a receipt mailed to the requester, and audited. */
+  private void resolve(Context ctx) {
+    StaffPrincipal staff = StaffAuthRoutes.staff(ctx);
+    staff.requireAny(PRIVACY);
+    JsonBody body = JsonBody.read(ctx, Set.of("corrected", "reason"));
+    if (!body.has("corrected") || !body.raw("corrected").isBoolean()) {
+      throw Problem.invalid("invalid_corrected", "corrected is required: true when the data was corrected, false when not");
+    }
+    boolean corrected = body.raw("corrected").asBoolean();
+    UUID id = PathIds.uuid(ctx, "privacy request");
+    PrivacyRequests.Request done = confide.privacyRequests.resolveRectification(id, corrected, body.optionalString("reason").orElse(null));
+    UUID subject = confide.privacyRequests.entry(id).subject();
+    confide.auditLog.append(AuditEvent.of(Actor.staff(staff.staffId()), AuditActions.REQUEST_TRANSITION).about(subject)
+        .on("privacy_request", id).with("status", "completed").with("corrected", corrected));
+    PrivacyRequestRoutes.mailReceipt(confide, subject, done);
+    ctx.json(queueView(id));
+  }
+
   private void markHipaa(Context ctx) {
     StaffAuthRoutes.staff(ctx).requireAny(PRIVACY);
     JsonBody body = JsonBody.read(ctx, Set.of("baaReference"));
@@ -105,10 +127,18 @@ final class AdminRoutes {
 
   /** P34: a report that an account belongs to a child under the minimum age erases it at once, no window. */
   private void underageReport(Context ctx) {
-    StaffAuthRoutes.staff(ctx).requireAny(REQUEST_HANDLERS);
+    StaffPrincipal staff = StaffAuthRoutes.staff(ctx);
+    staff.requireAny(REQUEST_HANDLERS);
     JsonBody body = JsonBody.read(ctx, Set.of("ticket"));
-    body.requiredString("ticket");
+    String ticket = body.requiredString("ticket").strip();
+    if (!TICKET.matcher(ticket).matches()) {
+      throw Problem.invalid("invalid_ticket", "a ticket reference is up to 64 letters, digits and _.:#/-");
+    }
     UUID subject = PathIds.uuid(ctx, "account");
+    confide.accounts.profile(subject).orElseThrow(() -> Problem.notFound("no such account"));
+    // Irreversible on one staff member's word: who reported it and under which ticket must stay on record.
+    confide.auditLog.append(AuditEvent.of(Actor.staff(staff.staffId()), AuditActions.UNDERAGE_REPORT).about(subject)
+        .with("ticket", ticketToken(ticket)));
     Receipt receipt = confide.erasure.erase(subject, "underage");
     confide.retention.purgeNow(subject);
     Map<String, Object> out = new LinkedHashMap<>();
@@ -117,6 +147,14 @@ final class AdminRoutes {
     out.put("purged", true);
     out.put("receipt", Map.of("payload", receipt.payload(), "signature", receipt.signature()));
     ctx.json(out);
+  }
+
+  private static final java.util.regex.Pattern TICKET = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:#/-]{0,63}");
+
+  /** A ticket reference as an audit token (lower case, starting with a letter): "SUP-17" is "sup-17", "#42" "t-_42". */
+  static String ticketToken(String ticket) {
+    String token = ticket.toLowerCase(java.util.Locale.ROOT).replace('#', '_').replace('/', '_');
+    return Character.isLetter(token.charAt(0)) ? token : "t-" + token.substring(0, Math.min(token.length(), 62));
   }
 
   static Map<String, Object> view(PrivacyRequests.QueueEntry e) {

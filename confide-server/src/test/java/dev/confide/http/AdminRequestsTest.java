@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.confide.audit.Actor;
+import dev.confide.audit.AuditActions;
+import dev.confide.audit.AuditEntry;
+import dev.confide.audit.AuditFilter;
 import dev.confide.identity.StaffRole;
 import dev.confide.problem.Problem;
 import dev.confide.rights.PrivacyRequests;
@@ -117,6 +121,57 @@ class AdminRequestsTest {
       }
       assertThat(support.post("/api/admin/subjects/" + subject + "/underage-report", Map.of("ticket", "SUP-17")).status())
           .isEqualTo(404);
+      List<AuditEntry> reports = server.confide.auditLog.list(new AuditFilter(null, subject, AuditActions.UNDERAGE_REPORT,
+          null, null, null, 10)).entries();
+      assertThat(reports).as("who reported it, under which ticket; the refused second report left nothing").singleElement()
+          .satisfies(e -> {
+            assertThat(e.actor()).isEqualTo(Actor.staff(staffId(support)));
+            assertThat(e.detail()).containsEntry("ticket", "sup-17");
+          });
+    }
+  }
+
+  @Tag("P24")
+  @Tag("P30")
+  @ParameterizedTest
+  @EnumSource(TestBackend.class)
+  void staffSettleARectificationWithAReceiptAndAnAuditEntry(TestBackend backend) throws Exception {
+    try (TestServer server = TestServer.start(backend, tmp)) {
+      ApiClient ada = server.client();
+      UUID subject = UUID.fromString(ada.signUp("Ada Fix", "ada-fix@example.com", GatewayTest.PASSWORD, "1990-01-01")
+          .json().get("id").asText());
+      String corrected = ada.post("/api/privacy/requests", Map.of("type", "rectify")).json().get("id").asText();
+      String declined = ada.post("/api/privacy/requests", Map.of("type", "rectify")).json().get("id").asText();
+      String access = ada.post("/api/privacy/requests", Map.of("type", "access")).json().get("id").asText();
+      ApiClient support = server.staffClient("support-fix@confide.test", StaffRole.SUPPORT);
+      ApiClient officer = server.staffClient("po-fix@confide.test", StaffRole.PRIVACY_OFFICER);
+      assertThat(support.post("/api/admin/requests/" + corrected + "/resolve", Map.of("corrected", true)).errorCode())
+          .isEqualTo("forbidden_role");
+      assertThat(officer.post("/api/admin/requests/" + corrected + "/resolve", Map.of()).errorCode()).isEqualTo("invalid_corrected");
+      assertThat(officer.post("/api/admin/requests/" + declined + "/resolve", Map.of("corrected", false)).errorCode())
+          .as("a refusal must say why").isEqualTo("reason_required");
+      assertThat(officer.post("/api/admin/requests/" + access + "/resolve", Map.of("corrected", true)).errorCode())
+          .isEqualTo("not_awaiting_staff");
+
+      assertThat(officer.post("/api/admin/requests/" + corrected + "/resolve", Map.of("corrected", true)).json()
+          .get("status").asText()).isEqualTo("completed");
+      assertThat(officer.post("/api/admin/requests/" + declined + "/resolve",
+          Map.of("corrected", false, "reason", "the records show the dates as held")).json().get("status").asText()).isEqualTo("completed");
+      assertThat(officer.post("/api/admin/requests/" + corrected + "/resolve", Map.of("corrected", true)).errorCode())
+          .as("once").isEqualTo("not_awaiting_staff");
+
+      JsonNode mine = ada.get("/api/privacy/requests/" + declined).json();
+      assertThat(mine.get("status").asText()).isEqualTo("completed");
+      assertThat(mine.at("/receipt/payload").asText()).contains("not corrected: the records show the dates as held");
+      assertThat(ada.get("/api/privacy/requests/" + corrected).json().at("/receipt/payload").asText()).contains("corrected as requested");
+      List<AuditEntry> transitions = server.confide.auditLog.list(new AuditFilter(null, subject, AuditActions.REQUEST_TRANSITION,
+          null, null, null, 10)).entries();
+      assertThat(transitions).hasSize(2).allSatisfy(e -> assertThat(e.actor()).isEqualTo(Actor.staff(staffId(officer))));
+      assertThat(transitions).extracting(e -> e.detail().get("corrected")).containsExactlyInAnyOrder("true", "false");
+      long receipts = server.confide.database.jdbi().withHandle(h -> h.createQuery(
+              "SELECT COUNT(*) FROM mail_outbox WHERE subject_id = :s AND template = 'request_receipt'")
+          .bind("s", subject).mapTo(Long.class).one());
+      assertThat(receipts).as("one mail for each of the three filed, one for each of the two settled").isEqualTo(5);
     }
   }
 
@@ -145,5 +200,9 @@ class AdminRequestsTest {
 
   private static String wrong(String code) {
     return code.equals("00000000") ? "00000001" : "00000000";
+  }
+
+  private static UUID staffId(ApiClient staff) {
+    return UUID.fromString(staff.get("/api/admin/me").json().get("id").asText());
   }
 }

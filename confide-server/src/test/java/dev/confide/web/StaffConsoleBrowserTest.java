@@ -89,9 +89,15 @@ class StaffConsoleBrowserTest extends BrowserTestBase {
       emailed.getByLabel(Pattern.compile("^Code read back by the requester")).fill(mailedCode(ada.id()));
       emailed.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Verify")).click();
       PlaywrightAssertions.assertThat(page.locator("#queue tr[data-request]")).hasCount(1);
+      // the correction the person asked for, declined with the reason they are given
+      filed.locator("summary").filter(new Locator.FilterOptions().setHasText("Settle the correction")).click();
+      filed.getByLabel("No", new Locator.GetByLabelOptions().setExact(true)).check();
+      filed.getByLabel(Pattern.compile("^Reason \\(told to the requester; required")).fill("the dates are held as you gave them");
+      filed.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Settle")).click();
+      PlaywrightAssertions.assertThat(page.locator("#queue tr[data-request]")).hasCount(0);
       page.getByLabel("Also show completed and closed requests").check();
       PlaywrightAssertions.assertThat(page.locator("#queue tr[data-request]").filter(new Locator.FilterOptions().setHasText("completed")))
-          .hasCount(1);
+          .hasCount(2);
 
       // a break-glass grant, then the person's conversation under it
       link(page, "Grants").click();

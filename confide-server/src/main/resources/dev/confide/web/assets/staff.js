@@ -259,6 +259,10 @@
         if (form.dataset.form === 'verify') {
           const done = await api('POST', '/api/admin/requests/' + id + '/verify', { code: value(form, 'code') });
           announce('Identity verified. The request is ' + done.status + '.');
+        } else if (form.dataset.form === 'resolve') {
+          const corrected = value(form, 'corrected') === 'yes';
+          await api('POST', '/api/admin/requests/' + id + '/resolve', { corrected, reason: optionalValue(form, 'reason') });
+          announce(corrected ? 'Marked corrected; the requester gets the receipt.' : 'Declined; the requester gets the reason.');
         } else {
           await api('POST', '/api/admin/requests/' + id + '/extend', { reason: value(form, 'reason') });
           announce('Deadline extended.');
@@ -318,6 +322,19 @@
           h('span', { class: 'sr-only', text: ' for ' + label })),
         h('input', { id: 'code-' + e.id, name: 'code', type: 'text', inputmode: 'numeric', autocomplete: 'off', required: true }),
         h('button', { type: 'submit', text: 'Verify' })));
+    }
+    if (e.type === 'rectify' && e.status !== 'verifying') {
+      forms.push(h('details', {}, h('summary', {}, 'Settle the correction', h('span', { class: 'sr-only', text: ' ' + label })),
+        h('form', { dataset: { form: 'resolve' } },
+          h('div', { class: 'error-summary', role: 'alert', hidden: true }),
+          h('fieldset', {}, h('legend', { text: 'Was the data corrected?' }),
+            h('div', { class: 'toggle' }, h('input', { type: 'radio', id: 'corrected-yes-' + e.id, name: 'corrected', value: 'yes', checked: true }),
+              h('label', { for: 'corrected-yes-' + e.id, text: 'Yes, corrected as asked' })),
+            h('div', { class: 'toggle' }, h('input', { type: 'radio', id: 'corrected-no-' + e.id, name: 'corrected', value: 'no' }),
+              h('label', { for: 'corrected-no-' + e.id, text: 'No' }))),
+          h('label', { for: 'resolve-reason-' + e.id, text: 'Reason (told to the requester; required when not corrected)' }),
+          h('textarea', { id: 'resolve-reason-' + e.id, name: 'reason', rows: 2 }),
+          h('button', { type: 'submit', text: 'Settle' }))));
     }
     if (e.status !== 'extended') {
       forms.push(h('details', {}, h('summary', {}, 'Extend the deadline', h('span', { class: 'sr-only', text: ' of ' + label })),
