@@ -27,4 +27,8 @@ public final class AuditActions {
   /** A legal hold on a recorded disclosure was placed, changed or lifted. */
   public static final String DISCLOSURE_HOLD = "disclosure.hold";
   public static final String STAFF_LOGIN = "staff.login";
+  /** An operator disabled a staff member, changed their roles or reset their second factor. */
+  public static final String STAFF_DISABLED = "staff.disabled";
+  public static final String STAFF_ROLES_CHANGED = "staff.roles_changed";
+  public static final String STAFF_TOTP_RESET = "staff.totp_reset";
 }

@@ -166,6 +166,32 @@ public final class BreakGlassGrants {
   }
 
   /**
+   * Ends every pending or live grant the staff member holds (they were disabled), each audited.
+   *
+   * @return how many were ended
+   */
+  public int revokeAllHeldBy(UUID staffId, Actor by) {
+    Instant now = now();
+    List<Grant> open = jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS
+            + " FROM break_glass_grants WHERE staff_id = :staff AND (status = 'pending' OR (status = 'active' AND expires_at > :now))")
+        .bind("staff", staffId).bind("now", now).map((rs, ctx) -> grant(rs, now)).list());
+    int revoked = 0;
+    for (Grant g : open) {
+      revoked += jdbi.inTransaction(h -> {
+        int updated = h.createUpdate("""
+                UPDATE break_glass_grants SET status = 'revoked', closed_at = :now
+                WHERE id = :id AND (status = 'pending' OR (status = 'active' AND expires_at > :now))""")
+            .bind("now", now).bind("id", g.id()).execute();
+        if (updated == 1) {
+          audit.append(h, event(by, AuditActions.GRANT_REVOKED, g.id(), g.subjectId()));
+        }
+        return updated;
+      });
+    }
+    return revoked;
+  }
+
+  /**
    * Marks live grants whose time is up as expired and audits each. Access already ends at {@code
    * expiresAt} whether or not this has run; this records it. Run by a background job.
    *

@@ -167,6 +167,63 @@ public final class StaffDirectory {
         .bind("hash", replacementHash).bind("id", id).execute());
   }
 
+  /** The staff member with this email address, live or disabled. */
+  public Optional<UUID> idByEmail(String rawEmail) {
+    byte[] index = blindIndex.of(EMAIL_INDEX, EmailAddress.normalize(rawEmail));
+    return jdbi.withHandle(h -> h.createQuery("SELECT subject_id FROM staff_members WHERE email_index = :index")
+        .bind("index", index).mapTo(UUID.class).findOne());
+  }
+
+  /**
+   * Disables a staff member for good (someone who left, or whose factors leaked): they can no
+   * longer sign in, and every session of theirs stops resolving at once, since sessions are checked
+   * against the live member on each request. The row stays for the audit trail.
+   *
+   * @return false when the member was disabled already
+   */
+  public boolean disable(UUID id) {
+    requireExists(id);
+    return jdbi.withHandle(h -> h.createUpdate("UPDATE staff_members SET disabled_at = :now WHERE subject_id = :id AND disabled_at IS NULL")
+        .bind("now", clock.instant()).bind("id", id).execute()) == 1;
+  }
+
+  /** Replaces a live member's roles (at least one). */
+  public void setRoles(UUID id, Set<StaffRole> roles) {
+    if (roles.isEmpty()) {
+      throw Problem.invalid("invalid_roles", "a staff member needs at least one role");
+    }
+    int updated = jdbi.withHandle(h -> h.createUpdate("UPDATE staff_members SET roles = :roles WHERE subject_id = :id AND disabled_at IS NULL")
+        .bind("roles", roles.stream().map(StaffRole::wireName).sorted().collect(Collectors.joining(","))).bind("id", id).execute());
+    if (updated == 0) {
+      throw Problem.notFound("no such live staff member");
+    }
+  }
+
+  /**
+   * Gives a live member a new TOTP secret (a lost or leaked authenticator); the old one stops
+   * working at once. Codes already used stay used.
+   *
+   * @return the new secret (base32), to reach the member once
+   */
+  public String resetTotp(UUID id) {
+    String secret = Totp.newSecret();
+    byte[] sealed = subjectKeys.sealer(id).sealString(FieldRef.of("staff_members", "totp", id), secret);
+    int updated = jdbi.withHandle(h -> h.createUpdate("UPDATE staff_members SET totp_sealed = :totp WHERE subject_id = :id AND disabled_at IS NULL")
+        .bind("totp", sealed).bind("id", id).execute());
+    if (updated == 0) {
+      throw Problem.notFound("no such live staff member");
+    }
+    return secret;
+  }
+
+  private void requireExists(UUID id) {
+    boolean known = jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM staff_members WHERE subject_id = :id")
+        .bind("id", id).mapTo(Integer.class).one()) > 0;
+    if (!known) {
+      throw Problem.notFound("no such staff member");
+    }
+  }
+
   /** The live (not disabled) staff member. */
   public Optional<Member> member(UUID id) {
     return jdbi.withHandle(h -> h.createQuery(MEMBERS + " AND subject_id = :id").bind("id", id).map(StaffDirectory::member).findOne());

@@ -1,5 +1,8 @@
 package dev.confide.cli;
 
+import dev.confide.audit.Actor;
+import dev.confide.audit.AuditActions;
+import dev.confide.audit.AuditEvent;
 import dev.confide.identity.StaffDirectory;
 import dev.confide.identity.StaffRole;
 import java.io.BufferedReader;
@@ -12,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -19,7 +23,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "staff", mixinStandardHelpOptions = true, description = "Manage staff members.",
-    subcommands = {StaffCommand.Create.class, StaffCommand.CreateAdmin.class})
+    subcommands = {StaffCommand.Create.class, StaffCommand.CreateAdmin.class, StaffCommand.Disable.class,
+        StaffCommand.Roles.class, StaffCommand.ResetTotp.class})
 final class StaffCommand extends CommandGroup {
   @ParentCommand
   ConfideCommand parent;
@@ -47,15 +52,7 @@ final class StaffCommand extends CommandGroup {
 
     @Override
     public Integer call() throws Exception {
-      Set<StaffRole> parsed = EnumSet.noneOf(StaffRole.class);
-      for (String role : roles) {
-        try {
-          parsed.add(StaffRole.fromWireName(role));
-        } catch (IllegalArgumentException e) {
-          throw dev.confide.problem.Problem.invalid("invalid_role",
-              "unknown role '" + role + "'; use admin, privacy_officer, support or security");
-        }
-      }
+      Set<StaffRole> parsed = parseRoles(roles);
       return staff.parent.withEngine(spec, (confide, printed) -> {
         StaffDirectory.Enrolled enrolled = confide.staff.createWithOneTimePassword(name, email, parsed);
         Map<String, Object> out = new LinkedHashMap<>();
@@ -114,6 +111,123 @@ final class StaffCommand extends CommandGroup {
         throw dev.confide.problem.Problem.invalid("missing_password", "no password on standard input");
       }
       return line.toCharArray();
+    }
+  }
+
+  static Set<StaffRole> parseRoles(List<String> roles) {
+    Set<StaffRole> parsed = EnumSet.noneOf(StaffRole.class);
+    for (String role : roles) {
+      try {
+        parsed.add(StaffRole.fromWireName(role));
+      } catch (IllegalArgumentException e) {
+        throw dev.confide.problem.Problem.invalid("invalid_role",
+            "unknown role '" + role + "'; use admin, privacy_officer, support or security");
+      }
+    }
+    return parsed;
+  }
+
+  /** The staff member by email, or a not-found error that names the option. */
+  static UUID memberId(dev.confide.app.Confide confide, String email) {
+    return confide.staff.idByEmail(email)
+        .orElseThrow(() -> dev.confide.problem.Problem.notFound("no staff member uses this --email"));
+  }
+
+  /** What an operator did at the shell, audited with the system as actor: the log names no shell user. */
+  static void audit(dev.confide.app.Confide confide, String action, UUID member, Map<String, Object> detail) {
+    AuditEvent event = AuditEvent.of(Actor.system(), action).on("staff_member", member).with("via", "cli");
+    for (Map.Entry<String, Object> d : detail.entrySet()) {
+      event = event.with(d.getKey(), d.getValue());
+    }
+    confide.auditLog.append(event);
+  }
+
+  @Command(name = "disable", mixinStandardHelpOptions = true,
+      description = "Disable a staff member for good (left the company, factors leaked): sign-in refused, sessions and "
+          + "break-glass grants ended at once. Audited.")
+  static final class Disable implements Callable<Integer> {
+    @ParentCommand
+    StaffCommand staff;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--email", required = true, description = "The staff member's email address.")
+    String email;
+
+    @Override
+    public Integer call() throws Exception {
+      return staff.parent.withEngine(spec, (confide, out) -> {
+        UUID id = memberId(confide, email);
+        boolean disabled = confide.staff.disable(id);
+        int sessions = confide.staffSessions.revokeAll(id);
+        int grants = confide.grants.revokeAllHeldBy(id, Actor.system());
+        if (disabled) {
+          audit(confide, AuditActions.STAFF_DISABLED, id, Map.of("sessions", sessions, "grants", grants));
+        }
+        out.println((disabled ? "disabled " : "already disabled ") + id + "; sessions ended: " + sessions + ", grants revoked: "
+            + grants);
+        return 0;
+      });
+    }
+  }
+
+  @Command(name = "roles", mixinStandardHelpOptions = true,
+      description = "Replace a staff member's roles. Takes effect on their next request. Audited.")
+  static final class Roles implements Callable<Integer> {
+    @ParentCommand
+    StaffCommand staff;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--email", required = true, description = "The staff member's email address.")
+    String email;
+
+    @Option(names = "--role", required = true, split = ",",
+        description = "The new roles, one or more of: admin, privacy_officer, support, security.")
+    List<String> roles;
+
+    @Override
+    public Integer call() throws Exception {
+      Set<StaffRole> parsed = parseRoles(roles);
+      return staff.parent.withEngine(spec, (confide, out) -> {
+        UUID id = memberId(confide, email);
+        confide.staff.setRoles(id, parsed);
+        Map<String, Object> detail = new LinkedHashMap<>();
+        for (StaffRole role : StaffRole.values()) {
+          detail.put(role.wireName(), parsed.contains(role));
+        }
+        audit(confide, AuditActions.STAFF_ROLES_CHANGED, id, detail);
+        out.println("roles of " + id + ": " + String.join(",", parsed.stream().map(StaffRole::wireName).sorted().toList()));
+        return 0;
+      });
+    }
+  }
+
+  @Command(name = "reset-totp", mixinStandardHelpOptions = true,
+      description = "Give a staff member a new authenticator secret (lost or leaked); the old one stops working at once and "
+          + "their sessions end. Prints the new secret once. Audited.")
+  static final class ResetTotp implements Callable<Integer> {
+    @ParentCommand
+    StaffCommand staff;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--email", required = true, description = "The staff member's email address.")
+    String email;
+
+    @Override
+    public Integer call() throws Exception {
+      return staff.parent.withEngine(spec, (confide, out) -> {
+        UUID id = memberId(confide, email);
+        String secret = confide.staff.resetTotp(id);
+        int sessions = confide.staffSessions.revokeAll(id);
+        audit(confide, AuditActions.STAFF_TOTP_RESET, id, Map.of("sessions", sessions));
+        out.println("TOTP secret of " + id + " (add it to an authenticator app now; it is not shown again): " + secret);
+        return 0;
+      });
     }
   }
 }

@@ -260,6 +260,59 @@ class CliTest {
     assertThat(again.err()).contains("email_taken");
   }
 
+  @org.junit.jupiter.api.Tag("P21")
+  @Test
+  void operatorsChangeRolesResetTheSecondFactorAndDisableStaffWithAnAuditTrail() throws IOException {
+    Path config = config(tmp.resolve("data"), "");
+    UUID member;
+    String oldSecret;
+    byte[] session;
+    UUID grant;
+    try (Confide confide = open(config)) {
+      UUID subject = signUp(confide, "customer@example.com");
+      StaffDirectory.Enrolled enrolled = confide.staff.create("Sam Support", "sam@example.com", STRONG.toCharArray(),
+          java.util.EnumSet.of(StaffRole.SUPPORT));
+      member = enrolled.id();
+      oldSecret = enrolled.totpSecret();
+      session = confide.staffSessions.open(member).sessionId();
+      grant = confide.grants.request(member, java.util.EnumSet.of(StaffRole.SUPPORT), subject, "debugging a reply", "SUP-1", 30).id();
+    }
+
+    assertThat(run("staff", "roles", "--email", "nobody@example.com", "--role", "security", "--config", config.toString()).err())
+        .contains("not_found");
+    ok(run("staff", "roles", "--email", "SAM@example.com", "--role", "security,support", "--config", config.toString()));
+    CliRun reset = ok(run("staff", "reset-totp", "--email", "sam@example.com", "--config", config.toString()));
+    Matcher secret = Pattern.compile("not shown again\\): ([A-Z2-7]+)").matcher(reset.out());
+    assertThat(secret.find()).as(reset.out()).isTrue();
+    try (Confide confide = open(config)) {
+      assertThat(confide.staff.member(member).orElseThrow().roles()).containsExactlyInAnyOrder(StaffRole.SECURITY, StaffRole.SUPPORT);
+      assertThat(confide.staffSessions.resolve(session)).as("a reset second factor ends the sessions").isEmpty();
+      java.time.Instant now = java.time.Instant.now();
+      assertThat(confide.staff.signIn("sam@example.com", STRONG.toCharArray(), dev.confide.identity.Totp.codeAt(oldSecret, now)))
+          .as("the old authenticator no longer works").isEmpty();
+      assertThat(confide.staff.signIn("sam@example.com", STRONG.toCharArray(), dev.confide.identity.Totp.codeAt(secret.group(1), now)))
+          .isPresent();
+      session = confide.staffSessions.open(member).sessionId();
+    }
+
+    CliRun disabled = ok(run("staff", "disable", "--email", "sam@example.com", "--config", config.toString()));
+    assertThat(disabled.out()).contains("disabled " + member).contains("sessions ended: 1, grants revoked: 1");
+    assertThat(ok(run("staff", "disable", "--email", "sam@example.com", "--config", config.toString())).out()).startsWith("already disabled");
+    assertThat(run("staff", "roles", "--email", "sam@example.com", "--role", "admin", "--config", config.toString()).err())
+        .as("a disabled member stays disabled").contains("not_found");
+    try (Confide confide = open(config)) {
+      assertThat(confide.staff.member(member)).isEmpty();
+      assertThat(confide.staff.list()).isEmpty();
+      assertThat(confide.staffSessions.resolve(session)).isEmpty();
+      assertThat(confide.grants.get(grant).orElseThrow().status()).isEqualTo(dev.confide.audit.Grant.Status.REVOKED);
+      List<String> actions = confide.auditLog.list(dev.confide.audit.AuditFilter.newest(50)).entries().stream()
+          .map(dev.confide.audit.AuditEntry::action).toList();
+      assertThat(actions).containsSubsequence(dev.confide.audit.AuditActions.STAFF_TOTP_RESET, dev.confide.audit.AuditActions.STAFF_ROLES_CHANGED)
+          .contains(dev.confide.audit.AuditActions.STAFF_DISABLED, dev.confide.audit.AuditActions.GRANT_REVOKED)
+          .containsOnlyOnce(dev.confide.audit.AuditActions.STAFF_DISABLED);
+    }
+  }
+
   @Test
   void aWeakAdminPasswordIsRefused() throws IOException {
     Path config = config(tmp.resolve("data"), "");
