@@ -79,8 +79,11 @@ public final class CookieSealer {
   }
 
   /**
-   * Makes a new primary when the current one was made before today, and destroys every key but the
-   * new primary and the one it replaced, so nothing older than yesterday's key survives.
+   * Makes a new primary when the current one was made before today, then destroys every key made
+   * before today except the newest of them (yesterday's), so nothing older survives. Keys are kept
+   * or destroyed by their age, never by which one this instance last saw as primary: an instance
+   * whose copy of the keyring is a day old must neither add a second key for today nor destroy the
+   * one another instance made (and sealed today's cookies with).
    */
   public void rotateIfDue() {
     Instant startOfToday = today().atStartOfDay(ZoneOffset.UTC).toInstant();
@@ -88,12 +91,12 @@ public final class CookieSealer {
       return;
     }
     synchronized (keyring) {
-      if (!keyring.primaryCreatedAt().isBefore(startOfToday)) {
-        return;
-      }
-      int previous = keyring.primaryKeyId();
-      keyring.rotate();
-      keyring.destroy(version -> version.keyId() != previous);
+      keyring.rotateIfPrimaryCreatedBefore(startOfToday);
+      Long yesterdays = keyring.liveKeys().entrySet().stream()
+          .filter(k -> k.getValue().isBefore(startOfToday))
+          .max(java.util.Map.Entry.<Integer, Instant>comparingByValue().thenComparing(java.util.Map.Entry.comparingByKey()))
+          .map(k -> k.getKey().longValue()).orElse(null);
+      keyring.destroy(version -> version.createdAt().isBefore(startOfToday) && !Long.valueOf(version.keyId()).equals(yesterdays));
     }
   }
 

@@ -53,11 +53,9 @@ public final class KeyRotation {
 
   /** Rotates when today's primary does not exist yet, then completes re-wrapping and destruction. */
   public Report runDaily() {
-    keyEncryption.reloadIfChanged();
     Instant startOfToday = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).atStartOfDay(ZoneOffset.UTC).toInstant();
-    boolean due = keyEncryption.primaryCreatedAt().isBefore(startOfToday);
+    boolean due = keyEncryption.rotateIfPrimaryCreatedBefore(startOfToday);
     if (due) {
-      keyEncryption.rotate();
       observer.after(Step.ROTATED);
     }
     cookies.rotateIfDue();

@@ -101,8 +101,23 @@ public final class Keyring<P> {
 
   /** Adds a new key and makes it primary; older keys still open what they sealed. */
   public synchronized void rotate() {
+    rotateIfPrimaryCreatedBefore(Instant.MAX);
+  }
+
+  /**
+   * As {@link #rotate}, but only while the primary was created before {@code cutoff}: the check is
+   * made again after every reload, so when several instances find a daily rotation due, one
+   * rotates and the others see its new primary and stop, instead of each adding a key.
+   *
+   * @return whether this call rotated
+   */
+  public synchronized boolean rotateIfPrimaryCreatedBefore(Instant cutoff) {
+    reloadIfChanged();
     while (true) {
       State<P> s = state;
+      if (!s.createdAt().get(s.handle().getPrimary().getId()).isBefore(cutoff)) {
+        return false;
+      }
       Instant now = clock.instant();
       KeysetHandle.Builder builder = KeysetHandle.newBuilder(s.handle());
       builder.addEntry(KeysetHandle.generateEntryFromParameters(parameters).withRandomId().makePrimary());
@@ -112,7 +127,7 @@ public final class Keyring<P> {
               "INSERT INTO key_versions (keyring, key_id, created_at) VALUES (:ring, :id, :at)")
           .bind("ring", name).bind("id", (long) newId).bind("at", now).execute());
       if (saved) {
-        return;
+        return true;
       }
       reloadIfChanged();
     }

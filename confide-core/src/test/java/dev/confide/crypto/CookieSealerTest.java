@@ -86,4 +86,24 @@ class CookieSealerTest {
       assertThat(b.cookieSealer.open(token)).hasValue(PAYLOAD);
     }
   }
+
+  @ParameterizedTest
+  @EnumSource(TestBackend.class)
+  void aStaleInstanceSealingAtMidnightNeitherAddsAKeyNorDestroysTodays(TestBackend backend) throws Exception {
+    MutableClock clock = MutableClock.at("2026-11-01T09:00:00Z");
+    try (CryptoFixture a = CryptoFixture.open(backend, tmp, clock); CryptoFixture b = a.reopen()) {
+      String yesterday = b.cookieSealer.seal(PAYLOAD);
+      clock.advance(Duration.ofDays(1));
+      String fromA = a.cookieSealer.seal(PAYLOAD); // a rotates first
+      String fromB = b.cookieSealer.seal(PAYLOAD); // b's copy of the keyring is still yesterday's
+      a.cookieKeys.reloadIfChanged();
+      assertThat(b.cookieKeys.liveKeys()).as("one key for today, one for yesterday").hasSize(2);
+      assertThat(a.cookieKeys.liveKeys()).isEqualTo(b.cookieKeys.liveKeys());
+      for (CryptoFixture instance : java.util.List.of(a, b)) {
+        assertThat(instance.cookieSealer.open(fromA)).hasValue(PAYLOAD);
+        assertThat(instance.cookieSealer.open(fromB)).hasValue(PAYLOAD);
+        assertThat(instance.cookieSealer.open(yesterday)).hasValue(PAYLOAD);
+      }
+    }
+  }
 }

@@ -29,9 +29,14 @@ final class ServeCommand implements Callable<Integer> {
     if (port != null) {
       config = config.withPort(port);
     }
+    boolean https = tls || config.server().tls().enabled();
+    if (https) {
+      // Before anything in the process speaks TLS (the database may): the JDK fixes the groups then.
+      dev.confide.http.TlsConnector.applyNamedGroups(config.server().tls());
+    }
     Confide confide = Confide.open(config, Clock.systemUTC());
     BackgroundJobs jobs = new BackgroundJobs(confide);
-    ConfideHttp http = ConfideHttp.start(confide, tls || config.server().tls().enabled());
+    ConfideHttp http = ConfideHttp.start(confide, https);
     jobs.start();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -66,13 +66,21 @@ public final class TlsConnector {
     this.port = port;
   }
 
-  public static TlsConnector fromConfig(ConfideConfig config) {
-    ConfideConfig.Tls tls = config.server().tls();
-    // The JDK reads the named groups once, when TLS first initialises; an operator's own
-    // -Djdk.tls.namedGroups wins.
+  /**
+   * Sets the key-exchange groups (P-521 by default) for this process. The JDK reads them once,
+   * when TLS is first used by anything in the process (a PostgreSQL connection over TLS counts), so
+   * {@code serve} calls this before it opens the database; an operator's own
+   * {@code -Djdk.tls.namedGroups} wins.
+   */
+  public static void applyNamedGroups(ConfideConfig.Tls tls) {
     if (System.getProperty("jdk.tls.namedGroups") == null) {
       System.setProperty("jdk.tls.namedGroups", String.join(",", tls.namedGroups()));
     }
+  }
+
+  public static TlsConnector fromConfig(ConfideConfig config) {
+    ConfideConfig.Tls tls = config.server().tls();
+    applyNamedGroups(tls);
     if (tls.keystore() != null) {
       Path keystore = Path.of(tls.keystore());
       String variable = tls.keystorePasswordEnv();
