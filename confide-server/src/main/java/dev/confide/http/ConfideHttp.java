@@ -118,7 +118,8 @@ public final class ConfideHttp implements AutoCloseable {
       http.setSendServerVersion(false);
       http.setSendXPoweredBy(false);
     });
-    c.jetty.modifyServer(server -> server.setErrorHandler(new JettyErrors()));
+    c.jetty.modifyServer(server -> server.setErrorHandler(
+        new JettyErrors(tls ? "max-age=" + config.server().tls().hstsMaxAgeSeconds() : null)));
     if (tls) {
       TlsConnector tlsConnector = TlsConnector.fromConfig(config);
       c.jetty.addConnector((server, httpConfig) -> tlsConnector.create(server, httpConfig));

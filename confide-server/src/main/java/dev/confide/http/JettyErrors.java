@@ -15,6 +15,13 @@ import org.eclipse.jetty.util.Callback;
  * Jetty's HTML page, and never a stack trace or a server version.
  */
 final class JettyErrors extends ErrorHandler {
+  /** The Strict-Transport-Security value over HTTPS, null over plain HTTP. */
+  private final String hsts;
+
+  JettyErrors(String hsts) {
+    this.hsts = hsts;
+  }
+
   /** The headers every response carries; {@link ConfideHttp} sets the same on routed requests. */
   static void securityHeaders(HttpFields.Mutable headers) {
     headers.put("X-Content-Type-Options", "nosniff");
@@ -23,17 +30,24 @@ final class JettyErrors extends ErrorHandler {
     headers.put(HttpHeader.CACHE_CONTROL, "no-store");
   }
 
+  private void headers(HttpFields.Mutable headers) {
+    securityHeaders(headers);
+    if (hsts != null) {
+      headers.put(HttpHeader.STRICT_TRANSPORT_SECURITY, hsts);
+    }
+  }
+
   @Override
   protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
       Callback callback) {
-    securityHeaders(response.getHeaders());
+    headers(response.getHeaders());
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
     response.write(true, body(code), callback);
   }
 
   @Override
   public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
-    securityHeaders(fields);
+    headers(fields);
     fields.put(HttpHeader.CONTENT_TYPE, "application/json");
     return body(status);
   }

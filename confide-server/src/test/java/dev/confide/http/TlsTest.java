@@ -184,6 +184,19 @@ class TlsTest {
   }
 
   @Test
+  void whatJettyRefusesItselfOverHttpsCarriesHstsToo() throws Exception {
+    HttpClient client = HttpClient.newBuilder().sslContext(trustingTheServer).connectTimeout(Duration.ofSeconds(5)).build();
+    HttpResponse<String> response = client.send(
+        HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + server.http.port() + "/healthz")).timeout(Duration.ofSeconds(10))
+            .header("X-Padding", "x".repeat(20_000)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).isEqualTo(431);
+    assertThat(response.body()).contains("headers_too_large");
+    assertThat(response.headers().firstValue("Strict-Transport-Security"))
+        .hasValue("max-age=" + server.config.server().tls().hstsMaxAgeSeconds());
+  }
+
+  @Test
   void plainHttpIsNotServedAndNoOtherConnectorListens() throws Exception {
     Connector[] connectors = server.http.javalin().jettyServer().server().getConnectors();
     assertThat(connectors).isNotEmpty().allSatisfy(c ->
