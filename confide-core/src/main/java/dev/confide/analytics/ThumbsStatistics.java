@@ -149,11 +149,16 @@ public final class ThumbsStatistics {
     return List.copyOf(distinct);
   }
 
-  /** The stored ratings of subjects who allow analytics; at most the bound per subject is read into memory. */
+  /**
+   * The stored ratings of subjects who allow analytics; at most the bound per subject is read into
+   * memory. Only subjects with an account: an erased subject's ratings wait for the purge, but
+   * must not be counted meanwhile.
+   */
   private List<Thumb> storedThumbs() {
     record Group(UUID subject, String model, String rating, long count) {}
     List<Group> groups = jdbi.withHandle(h -> h.createQuery("""
             SELECT f.subject_id, m.model, f.rating, COUNT(*) FROM message_feedback f JOIN messages m ON m.id = f.message_id
+            JOIN accounts a ON a.subject_id = f.subject_id
             WHERE m.model IS NOT NULL
             GROUP BY f.subject_id, m.model, f.rating
             ORDER BY f.subject_id, m.model, f.rating""")

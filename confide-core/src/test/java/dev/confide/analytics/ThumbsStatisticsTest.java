@@ -117,14 +117,18 @@ class ThumbsStatisticsTest {
 
   @ParameterizedTest
   @EnumSource(TestBackend.class)
-  void storedRatingsOfRestrictedOrObjectingSubjectsAreLeftOut(TestBackend backend) throws Exception {
+  void storedRatingsOfRestrictedObjectingOrErasedSubjectsAreLeftOut(TestBackend backend) throws Exception {
     try (IdentityFixture f = IdentityFixture.open(backend, tmp, MutableClock.at("2026-11-01T10:00:00Z"))) {
       Jdbi jdbi = f.crypto.database.jdbi();
       SubjectSettings settings = settings(f);
-      UUID counted = UUID.randomUUID();
-      UUID restricted = UUID.randomUUID();
-      UUID objecting = UUID.randomUUID();
-      UUID optedOutOfTraining = UUID.randomUUID();
+      UUID counted = account(f, "counted");
+      UUID restricted = account(f, "restricted");
+      UUID objecting = account(f, "objecting");
+      UUID optedOutOfTraining = account(f, "opted-out");
+      UUID erased = account(f, "erased");
+      rate(jdbi, erased, "m2", "down", 5);
+      // erased: the account row goes at once, the ratings only with the purge a while later
+      jdbi.useHandle(h -> h.createUpdate("DELETE FROM accounts WHERE subject_id = :s").bind("s", erased).execute());
       settings.change(restricted, SubjectSettings.Change.none().withRestricted(true), "staff", "v1");
       settings.change(objecting, change(Optional.empty(), Map.of("analytics", true)), "app", "v1");
       settings.change(optedOutOfTraining, change(Optional.of(true), Map.of()), "app", "v1");
@@ -138,6 +142,11 @@ class ThumbsStatisticsTest {
       assertThat(thumbs.release(List.of("m1", "m2"), NEARLY_EXACT).models())
           .containsExactly(new ModelThumbs("m1", 3, 0), new ModelThumbs("m2", 1, 1));
     }
+  }
+
+  private static UUID account(IdentityFixture f, String name) {
+    return f.accounts.signUp(new dev.confide.identity.NewAccount("Rater " + name, name + "@example.com",
+        "a long passphrase 42".toCharArray(), java.time.LocalDate.of(1990, 1, 1)));
   }
 
   private static ThumbsStatistics thumbs(IdentityFixture f, PrivacyBudget budget, Epsilon total, int bound) {

@@ -63,6 +63,11 @@ final class SettingsRoutes {
       throw new Problem(Problem.Kind.CONFLICT, "gpc_refuses_analytics",
           "your browser sends the Global Privacy Control signal, which refuses analytics cookies");
     }
+    if (body.has("optOutOfSale") && !body.requiredBoolean("optOutOfSale") && "1".equals(ctx.header("Sec-GPC"))) {
+      // The signal has just opted the subject out (P17); lifting it in the same request would flip it back and forth.
+      throw new Problem(Problem.Kind.CONFLICT, "gpc_opts_out_of_sale",
+          "your browser sends the Global Privacy Control signal, which opts out of sale and sharing");
+    }
     SubjectSettings.Change change = new SubjectSettings.Change(retention,
         flag(body, "dataCollection"), flag(body, "trainingOptOut"), flag(body, "optOutOfSale"),
         flag(body, "limitSensitive"), flag(body, "analyticsCookies"), Optional.empty(),

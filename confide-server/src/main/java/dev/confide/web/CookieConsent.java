@@ -34,6 +34,7 @@ final class CookieConsent {
     Settings current = settings.get(visitor.get().subject());
     boolean decided = choice != null || current.analyticsCookies()
         || settings.ledger(visitor.get().subject()).stream().anyMatch(e -> e.setting().equals("analyticsCookies"));
-    return new State(!decided, current.analyticsCookies(), false);
+    // Consent alone is not enough: a restriction (P26) or an objection to analytics (P28) stops it too.
+    return new State(!decided, current.analyticsCookies() && current.allowsAnalytics(), false);
   }
 }

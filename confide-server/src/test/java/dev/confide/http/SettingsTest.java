@@ -126,6 +126,9 @@ class SettingsTest {
       Response refused = ada.send("PATCH", "/api/settings", "{\"analyticsCookies\":true}", Map.of("Sec-GPC", "1"));
       assertThat(refused.status()).isEqualTo(409);
       assertThat(refused.errorCode()).isEqualTo("gpc_refuses_analytics");
+      Response lifted = ada.send("PATCH", "/api/settings", "{\"optOutOfSale\":false}", Map.of("Sec-GPC", "1"));
+      assertThat(lifted.errorCode()).as("the signal cannot be undone in the same request").isEqualTo("gpc_opts_out_of_sale");
+      assertThat(ada.get("/api/settings").json().get("optOutOfSale").asBoolean()).isTrue();
       JsonNode history = ada.get("/api/settings/history").json().get("data");
       assertThat(history).filteredOn(h -> h.get("source").asText().equals("gpc"))
           .extracting(h -> h.get("setting").asText()).containsExactlyInAnyOrder("optOutOfSale", "analyticsCookies");

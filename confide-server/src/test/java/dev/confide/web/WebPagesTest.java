@@ -170,6 +170,21 @@ class WebPagesTest {
   }
 
   @Test
+  @Tag("P26")
+  @Tag("P28")
+  @Tag("P38")
+  void analyticsWaitForConsentAndStopOnAnObjectionOrARestriction() {
+    ApiClient client = signedUp("Objector", "objector@example.com");
+    client.patch("/api/settings", Map.of("analyticsCookies", true));
+    assertThat(client.get("/privacy-center").text()).contains("<meta name=\"confide-analytics\" content=\"granted\">");
+    client.patch("/api/settings", Map.of("objections", Map.of("analytics", true)));
+    assertThat(client.get("/privacy-center").text()).as("an objection stops them, consent or not")
+        .contains("<meta name=\"confide-analytics\" content=\"denied\">");
+    client.patch("/api/settings", Map.of("objections", Map.of("analytics", false)));
+    assertThat(client.get("/privacy-center").text()).contains("content=\"granted\"");
+  }
+
+  @Test
   @Tag("P17")
   @Tag("P38")
   void aGlobalPrivacyControlPageViewHidesTheBannerAndRecordsTheOptOut() {
