@@ -7,9 +7,12 @@ import dev.confide.consent.Settings;
 import dev.confide.consent.SubjectSettings;
 import dev.confide.models.ChatMessage;
 import dev.confide.pii.PiiDetector;
+import dev.confide.pii.PiiEntity;
+import dev.confide.pii.PiiShield;
 import dev.confide.pii.Redaction;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.UUID;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
@@ -48,8 +51,12 @@ public final class DecisionData implements DecisionEvent.Listener {
     }
     ArrayNode conversation = JSON.createArrayNode();
     try {
-      for (ChatMessage m : event.conversationBefore()) {
-        conversation.addObject().put("role", m.role()).put("content", Redaction.replaceWithTypes(m.content(), detector.detect(m.content())));
+      List<ChatMessage> before = event.conversationBefore();
+      // Over the whole conversation: a name found in one message is replaced wherever else it appears.
+      List<List<PiiEntity>> found = PiiShield.detectAcross(detector, before.stream().map(ChatMessage::content).toList());
+      for (int i = 0; i < before.size(); i++) {
+        conversation.addObject().put("role", before.get(i).role())
+            .put("content", Redaction.replaceWithTypes(before.get(i).content(), found.get(i)));
       }
     } catch (RuntimeException e) {
       // Fail closed: without redaction nothing is stored. The decision itself stands.

@@ -221,6 +221,16 @@ public final class PiiShield {
   }
 
   private List<List<PiiEntity>> detectWithRepeats(List<String> texts) {
+    return detectAcross(detector, texts);
+  }
+
+  /**
+   * What the detector finds in each of several texts of one conversation, plus every other
+   * occurrence of a value found in any of them ({@link #withRepeats}): for redacting a conversation
+   * outside the shield (decision data, the training export), where a name recognised once must not
+   * stay raw where it appears again.
+   */
+  public static List<List<PiiEntity>> detectAcross(PiiDetector detector, List<String> texts) {
     return withRepeats(texts, texts.stream().map(detector::detect).toList());
   }
 

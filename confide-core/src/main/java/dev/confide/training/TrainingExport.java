@@ -176,12 +176,14 @@ public final class TrainingExport {
     Pseudonymizer pseudonyms = new Pseudonymizer();
     ObjectNode line = JSON.createObjectNode().put("subject", subjectPseudonym).put("conversation", "c_" + randomHex(8));
     ArrayNode messages = line.putArray("messages");
-    for (ConversationView.Turn turn : view.messages()) {
-      if (!"complete".equals(turn.message().status()) || !ROLES.contains(turn.message().role())) {
-        continue;
-      }
-      String content = turn.message().content();
-      messages.addObject().put("role", turn.message().role()).put("content", pseudonyms.pseudonymize(content, detector.detect(content)));
+    List<ConversationView.Turn> exported = view.messages().stream()
+        .filter(turn -> "complete".equals(turn.message().status()) && ROLES.contains(turn.message().role())).toList();
+    // Over the whole conversation: a name found in one message is pseudonymized wherever else it appears.
+    List<List<dev.confide.pii.PiiEntity>> found = dev.confide.pii.PiiShield.detectAcross(detector,
+        exported.stream().map(turn -> turn.message().content()).toList());
+    for (int i = 0; i < exported.size(); i++) {
+      String content = exported.get(i).message().content();
+      messages.addObject().put("role", exported.get(i).message().role()).put("content", pseudonyms.pseudonymize(content, found.get(i)));
     }
     return messages.isEmpty() ? null : new Line(JSON.writeValueAsString(line), messages.size());
   }

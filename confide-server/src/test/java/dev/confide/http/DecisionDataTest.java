@@ -64,4 +64,23 @@ class DecisionDataTest {
       assertThat(server.confide.decisionData.all()).as("objection").hasSize(1);
     }
   }
+
+  @Tag("P13")
+  @ParameterizedTest
+  @EnumSource(TestBackend.class)
+  void aNameFoundOnceIsRedactedWhereverElseItAppearsInTheConversation(TestBackend backend) throws Exception {
+    try (TestServer server = TestServer.start(backend, tmp, TrainingExportTest.LUMIS, false)) {
+      ApiClient ada = server.client();
+      ada.signUp("Decider", "repeats@example.com", GatewayTest.PASSWORD, "1990-01-01");
+      ada.patch("/api/settings", Map.of("dataCollection", true)); // off by default in this preset
+      decide(ada, "Hi, I am Zorvek Quill, patient of Dr. Anna Berg.", "Draft a note to anna berg saying zorvek quill will be late.");
+      String stored = server.confide.decisionData.all().get(0).conversationJson().toLowerCase(java.util.Locale.ROOT);
+      assertThat(stored).contains("draft a note to").doesNotContain("zorvek", "quill", "anna berg");
+
+      java.io.StringWriter out = new java.io.StringWriter();
+      server.confide.trainingExport.export(out, dev.confide.analytics.Epsilon.of("0.1"));
+      String exported = out.toString().toLowerCase(java.util.Locale.ROOT);
+      assertThat(exported).as("the training export too").contains("draft a note to").doesNotContain("zorvek", "quill", "anna berg");
+    }
+  }
 }

@@ -29,7 +29,8 @@ class TrainingExportTest {
   @TempDir Path tmp;
   private static final ObjectMapper JSON = new ObjectMapper();
   /** The lumis policy uses content for training: its model providers receive the export (P14). */
-  private static final String LUMIS = "policy: lumis\n";
+  /** The preset whose registry has a processor for training data. */
+  static final String LUMIS = "policy: lumis\n";
 
   private record Person(String email, ApiClient client, UUID subject) {}
 
