@@ -97,10 +97,11 @@ public final class SubjectSettings {
     validate(change);
     return jdbi.inTransaction(h -> {
       // Changes of one subject's settings take turns, so each is checked and diffed against what it replaces.
-      // Retention stays on the policy's default, whatever it becomes, until the subject sets it (even to the
-      // value the default has now).
-      boolean wasChosen = h.createQuery("SELECT retention_chosen FROM subject_settings WHERE subject_id = :s FOR UPDATE")
-          .bind("s", subject).mapTo(Boolean.class).findOne().orElse(false);
+      // Retention and data collection stay on the policy's defaults (for the account's kind), whatever they
+      // become, until the subject sets them (even to the value the default has now).
+      Chosen was = h.createQuery("SELECT retention_chosen, data_collection_chosen FROM subject_settings WHERE subject_id = :s FOR UPDATE")
+          .bind("s", subject).map((rs, ctx) -> new Chosen(rs.getBoolean(1), rs.getBoolean(2))).findOne()
+          .orElse(new Chosen(false, false));
       Settings before = load(h, subject).orElseGet(() -> defaultsFor(subject));
       if (protectiveOnly && givesConsent(before, change)) {
         throw new Problem(Problem.Kind.FORBIDDEN, "session_required",
@@ -108,12 +109,13 @@ public final class SubjectSettings {
       }
       Settings after = apply(before, change);
       Map<String, String[]> diff = diff(before, after);
-      boolean retentionChosen = wasChosen || change.chatRetentionDays().isPresent();
-      if (diff.isEmpty() && retentionChosen == wasChosen) {
+      Chosen chosen = new Chosen(was.retention() || change.chatRetentionDays().isPresent(),
+          was.dataCollection() || change.dataCollection().isPresent());
+      if (diff.isEmpty() && chosen.equals(was)) {
         return before;
       }
       Instant now = clock.instant();
-      upsert(h, subject, after, retentionChosen, now);
+      upsert(h, subject, after, chosen, now);
       diff.forEach((setting, values) -> h.createUpdate("""
               INSERT INTO consent_ledger (id, subject_id, setting, old_value, new_value, source, policy_version, changed_at)
               VALUES (:id, :s, :setting, :old, :new, :source, :version, :at)""")
@@ -223,32 +225,40 @@ public final class SubjectSettings {
     }
   }
 
+  /** Which of the settings that follow a default the subject has set themselves. */
+  private record Chosen(boolean retention, boolean dataCollection) {}
+
   private Optional<Settings> load(Handle h, UUID subject) {
     return h.createQuery("""
             SELECT chat_retention_days, keep_chats, data_collection, training_opt_out, opt_out_of_sale, limit_sensitive,
-                   analytics_cookies, restricted, objections, communication, retention_chosen
+                   analytics_cookies, restricted, objections, communication, retention_chosen, data_collection_chosen,
+                   (SELECT a.hipaa FROM accounts a WHERE a.subject_id = subject_settings.subject_id)
             FROM subject_settings WHERE subject_id = :s""")
         .bind("s", subject)
         .map((rs, ctx) -> new Settings(!rs.getBoolean(11) ? defaults.chatRetentionDays() : rs.getBoolean(2) ? null : rs.getInt(1),
-            rs.getBoolean(3), rs.getBoolean(4),
+            rs.getBoolean(12) ? rs.getBoolean(3) : rs.getBoolean(13) ? defaults.dataCollectionForHipaa() : defaults.dataCollection(),
+            rs.getBoolean(4),
             rs.getBoolean(5), rs.getBoolean(6), rs.getBoolean(7), rs.getBoolean(8), flags(rs.getString(9)), flags(rs.getString(10))))
         .findOne();
   }
 
-  private static void upsert(Handle h, UUID subject, Settings s, boolean retentionChosen, Instant now) {
+  private static void upsert(Handle h, UUID subject, Settings s, Chosen chosen, Instant now) {
     int updated = h.createUpdate("""
             UPDATE subject_settings SET chat_retention_days = :days, keep_chats = :keep, data_collection = :dc,
                    training_opt_out = :tr, opt_out_of_sale = :sale, limit_sensitive = :ls, analytics_cookies = :ac,
-                   restricted = :rs, objections = :obj, communication = :comm, retention_chosen = :chosen, updated_at = :now
+                   restricted = :rs, objections = :obj, communication = :comm, retention_chosen = :chosen,
+                   data_collection_chosen = :dcChosen, updated_at = :now
             WHERE subject_id = :s""")
-        .bindMap(row(subject, s)).bind("chosen", retentionChosen).bind("now", now).execute();
+        .bindMap(row(subject, s)).bind("chosen", chosen.retention()).bind("dcChosen", chosen.dataCollection()).bind("now", now)
+        .execute();
     if (updated == 0) {
       h.createUpdate("""
               INSERT INTO subject_settings (subject_id, chat_retention_days, keep_chats, data_collection, training_opt_out,
                      opt_out_of_sale, limit_sensitive, analytics_cookies, restricted, objections, communication,
-                     retention_chosen, updated_at)
-              VALUES (:s, :days, :keep, :dc, :tr, :sale, :ls, :ac, :rs, :obj, :comm, :chosen, :now)""")
-          .bindMap(row(subject, s)).bind("chosen", retentionChosen).bind("now", now).execute();
+                     retention_chosen, data_collection_chosen, updated_at)
+              VALUES (:s, :days, :keep, :dc, :tr, :sale, :ls, :ac, :rs, :obj, :comm, :chosen, :dcChosen, :now)""")
+          .bindMap(row(subject, s)).bind("chosen", chosen.retention()).bind("dcChosen", chosen.dataCollection()).bind("now", now)
+          .execute();
     }
   }
 

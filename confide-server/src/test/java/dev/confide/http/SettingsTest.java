@@ -8,6 +8,7 @@ import dev.confide.testing.ApiClient.Response;
 import dev.confide.testing.TestBackend;
 import dev.confide.testing.TestServer;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Tag;
@@ -145,6 +146,36 @@ class SettingsTest {
       UUID subject = server.confide.accounts.authenticate("hipaa-settings@example.com", GatewayTest.PASSWORD.toCharArray()).orElseThrow();
       server.confide.accounts.setHipaa(subject, "BAA-2026-0042");
       assertThat(patient.get("/api/settings").json().get("dataCollection").asBoolean()).isFalse();
+    }
+  }
+
+  @Tag("P05")
+  @Tag("P31")
+  @ParameterizedTest
+  @EnumSource(TestBackend.class)
+  void dataCollectionFollowsTheDefaultForTheAccountsKindUntilTheSubjectChooses(TestBackend backend) {
+    try (TestServer server = TestServer.start(backend, tmp)) {
+      ApiClient patient = server.client();
+      UUID subject = UUID.fromString(patient.signUp("Later Patient", "later-hipaa@example.com", GatewayTest.PASSWORD, "1990-01-01")
+          .json().get("id").asText());
+      // Saving other settings first (a GPC request, a retention choice) must not freeze today's default in.
+      assertThat(patient.send("GET", "/api/me", null, Map.of("Sec-GPC", "1")).status()).isEqualTo(200);
+      patient.patch("/api/settings", Map.of("chatRetentionDays", 30));
+      assertThat(patient.get("/api/settings").json().get("dataCollection").asBoolean()).as("the infuzu default").isTrue();
+      server.confide.accounts.setHipaa(subject, "BAA-2026-0043");
+      assertThat(patient.get("/api/settings").json().get("dataCollection").asBoolean()).as("HIPAA accounts: off by default").isFalse();
+      String conversation = patient.post("/api/conversations", Map.of("content", "hello", "model", "builtin-echo"))
+          .json().get("conversationId").asText();
+      String comparison = patient.post("/api/conversations/" + conversation + "/compare",
+          Map.of("content", "which?", "models", List.of("builtin-echo", "builtin-tiny"))).json().get("id").asText();
+      patient.post("/api/comparisons/" + comparison + "/decision", Map.of("choice", "a"));
+      assertThat(server.confide.decisionData.all()).as("nothing collected from a HIPAA account by default").isEmpty();
+
+      // A choice the subject makes is theirs, HIPAA or not, and stays when the account's kind changes.
+      patient.patch("/api/settings", Map.of("dataCollection", true));
+      server.confide.accounts.setHipaa(subject, null);
+      server.confide.accounts.setHipaa(subject, "BAA-2026-0044");
+      assertThat(patient.get("/api/settings").json().get("dataCollection").asBoolean()).isTrue();
     }
   }
 }
