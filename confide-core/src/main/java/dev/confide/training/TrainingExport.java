@@ -13,6 +13,7 @@ import dev.confide.chat.ConversationView;
 import dev.confide.chat.Conversations;
 import dev.confide.chat.Page;
 import dev.confide.consent.SubjectSettings;
+import dev.confide.crypto.CannotOpenException;
 import dev.confide.disclosure.DisclosureGate;
 import dev.confide.disclosure.Flow;
 import dev.confide.disclosure.Purposes;
@@ -116,26 +117,27 @@ public final class TrainingExport {
     List<SubjectRow> subjectRows = new ArrayList<>();
     List<SubjectRow> conversationRows = new ArrayList<>();
     List<SubjectRow> messageRows = new ArrayList<>();
+    List<UUID> written = new ArrayList<>();
     for (UUID subject : subjects()) {
-      if (accounts.isHipaa(subject) || !settings.get(subject).allowsTraining()) {
+      if (!stillExportable(subject)) {
         continue;
       }
       String pseudonym = "s_" + randomHex(8);
-      List<Line> lines = new ArrayList<>();
-      String cursor = null;
-      do {
-        Page<ConversationSummary> page = conversations.list(subject, 100, cursor);
-        for (ConversationSummary summary : page.items()) {
-          Line line = conversationLine(subject, summary.id(), pseudonym);
-          if (line != null) {
-            lines.add(line);
-          }
+      List<Line> lines;
+      try {
+        lines = lines(subject, pseudonym);
+      } catch (CannotOpenException | Problem e) {
+        if (e instanceof Problem p && p.kind() != Problem.Kind.NOT_FOUND) {
+          throw e;
         }
-        cursor = page.nextCursor();
-      } while (cursor != null);
-      if (lines.isEmpty() || !gate.passes(Flow.of(processor, Purposes.TRAINING, CATEGORY, subject, lines.size()))) {
+        continue; // erased (key gone) or a chat deleted while we read it: nothing of theirs goes
+      }
+      // Read again right before writing: what changed while their conversations were read counts.
+      if (lines.isEmpty() || !stillExportable(subject)
+          || !gate.passes(Flow.of(processor, Purposes.TRAINING, CATEGORY, subject, lines.size()))) {
         continue;
       }
+      written.add(subject);
       subjectRows.add(new SubjectRow(pseudonym, 1));
       for (Line line : lines) {
         out.write(line.json());
@@ -147,6 +149,13 @@ public final class TrainingExport {
       }
     }
     out.flush();
+    // A subject erased, opted out or restricted after their lines were written: the file must not be
+    // published. Refused as a whole (the caller discards it) rather than patched; a new run leaves them out.
+    long changed = written.stream().filter(subject -> !stillExportable(subject)).count();
+    if (changed > 0) {
+      throw new Problem(Problem.Kind.CONFLICT, "export_outdated", changed + " subject(s) erased or withdrew from training"
+          + " while the export ran; nothing may be published from it, run it again");
+    }
     try {
       return summarize(subjectRows, conversationRows, messageRows, epsilonPerCount);
     } catch (PrivacyBudgetExceededException e) {
@@ -165,6 +174,27 @@ public final class TrainingExport {
         new PrivateStatistics(budget, BUDGET_PURPOSE, MAX_MESSAGES_PER_SUBJECT)
             .count("training export: messages", messageRows, epsilonPerCount),
         epsilonPerCount);
+  }
+
+  /** The subject still has an account whose conversations may be used for training. */
+  private boolean stillExportable(UUID subject) {
+    return accounts.profile(subject).isPresent() && !accounts.isHipaa(subject) && settings.get(subject).allowsTraining();
+  }
+
+  private List<Line> lines(UUID subject, String pseudonym) throws IOException {
+    List<Line> lines = new ArrayList<>();
+    String cursor = null;
+    do {
+      Page<ConversationSummary> page = conversations.list(subject, 100, cursor);
+      for (ConversationSummary summary : page.items()) {
+        Line line = conversationLine(subject, summary.id(), pseudonym);
+        if (line != null) {
+          lines.add(line);
+        }
+      }
+      cursor = page.nextCursor();
+    } while (cursor != null);
+    return lines;
   }
 
   /** One conversation's JSON line and how many messages it holds. */

@@ -29,7 +29,6 @@ class TrainingExportTest {
   @TempDir Path tmp;
   private static final ObjectMapper JSON = new ObjectMapper();
   /** The lumis policy uses content for training: its model providers receive the export (P14). */
-  /** The preset whose registry has a processor for training data. */
   static final String LUMIS = "policy: lumis\n";
 
   private record Person(String email, ApiClient client, UUID subject) {}
@@ -140,5 +139,60 @@ class TrainingExportTest {
           .extracting(e -> e.processor() + "/" + e.purpose() + "/" + e.category() + "/" + e.flows() + "/" + e.records())
           .as("one flow per subject, counting conversations").containsExactly("AI model providers/training/chat_history/2/3");
     }
+  }
+
+  @Tag("P25")
+  @ParameterizedTest
+  @EnumSource(TestBackend.class)
+  void anErasureDuringTheExportLeavesTheSubjectOutOrStopsThePublication(TestBackend backend) throws Exception {
+    // The detector runs as the export reads each message: it stands in for an erasure arriving at that moment.
+    java.util.concurrent.atomic.AtomicReference<java.util.function.Consumer<String>> duringRead = new java.util.concurrent.atomic.AtomicReference<>(t -> { });
+    dev.confide.pii.PiiDetector detector = text -> {
+      duringRead.get().accept(text);
+      return dev.confide.pii.PiiEngine.standard().detect(text);
+    };
+    var hooks = new dev.confide.app.Confide.Hooks(dev.confide.crypto.KeyRotation.Observer.NONE,
+        dev.confide.chat.DecisionEvent.Listener.NONE, detector);
+    try (TestServer server = TestServer.start(backend, tmp, LUMIS, false, hooks)) {
+      Person one = person(server, "one");
+      Person two = person(server, "two");
+      // the export reads subjects in id order (as the database sorts UUIDs: by their text)
+      Person first = one.subject().toString().compareTo(two.subject().toString()) < 0 ? one : two;
+      Person second = first == one ? two : one;
+      first.client().post("/api/conversations", Map.of("content", "first marker kiwi", "model", "builtin-echo"));
+      second.client().post("/api/conversations", Map.of("content", "second marker mango", "model", "builtin-echo"));
+
+      // Erased while its own conversations are read: left out, and the export goes on.
+      duringRead.set(text -> {
+        if (text.contains("mango")) {
+          duringRead.set(t -> { });
+          server.confide.erasure.erase(second.subject(), "user_request");
+        }
+      });
+      String exported = exportText(server);
+      assertThat(exported).contains("kiwi").doesNotContain("mango");
+
+      // Erased after its lines were written: nothing may be published.
+      Person third = person(server, "third");
+      third.client().post("/api/conversations", Map.of("content", "third marker papaya", "model", "builtin-echo"));
+      Person later = first.subject().toString().compareTo(third.subject().toString()) < 0 ? third : first;
+      Person earlier = later == third ? first : third;
+      duringRead.set(text -> {
+        if (text.contains(later == third ? "papaya" : "kiwi")) {
+          duringRead.set(t -> { });
+          server.confide.erasure.erase(earlier.subject(), "user_request");
+        }
+      });
+      assertThatThrownBy(() -> exportText(server)).isInstanceOfSatisfying(Problem.class,
+          p -> assertThat(p.code()).isEqualTo("export_outdated"));
+      assertThat(exportText(server)).as("a new run leaves them out")
+          .doesNotContain(earlier == first ? "kiwi" : "papaya").contains(later == first ? "kiwi" : "papaya");
+    }
+  }
+
+  private static String exportText(TestServer server) throws Exception {
+    StringWriter out = new StringWriter();
+    server.confide.trainingExport.export(out, Epsilon.of("0.1"));
+    return out.toString();
   }
 }
