@@ -71,6 +71,8 @@ class AuthorizationMatrixTest {
       entry("GET /api/me", Access.SELF),
       entry("PATCH /api/me", Access.SELF),
       entry("DELETE /api/me", Access.SELF),
+      entry("POST /api/me/email/verify", Access.SELF),
+      entry("POST /api/me/email/resend", Access.SELF),
       entry("GET /api/settings", Access.SELF),
       entry("PATCH /api/settings", Access.SELF),
       entry("GET /api/settings/history", Access.SELF),
