@@ -112,6 +112,7 @@ class AuthorizationMatrixTest {
       entry("GET /privacy-center", Access.PAGE),
       entry("GET /privacy-center/requests", Access.PAGE),
       entry("GET /privacy-center/notices", Access.PAGE),
+      entry("GET /privacy-center/email", Access.PAGE),
       entry("POST /api/admin/login", Access.PUBLIC),
       entry("POST /api/admin/logout", Access.STAFF),
       entry("POST /api/admin/password", Access.STAFF),
