@@ -25,6 +25,7 @@ import org.jdbi.v3.core.Jdbi;
  */
 public final class Accounts {
   static final String EMAIL_INDEX = "account-email";
+  static final String EMAIL_TAKEN = "an account with this email already exists";
   private static final String TABLE = "accounts";
   private static final int MAX_NAME = 200;
   private static final int MAX_ORG_FIELD = 200;
@@ -54,13 +55,29 @@ public final class Accounts {
     return ageGate.minimumAge();
   }
 
+  /** What else must be done in the transaction that creates an account (mailing the first code). */
+  @FunctionalInterface
+  interface OnSignUp {
+    void created(Handle handle, UUID subject, String email);
+  }
+
+  /** The account's row, locked for the rest of the caller's transaction: its address and whether it is verified. */
+  record Address(String email, boolean verified) {}
+
   /**
    * Creates the account and its subject key in one transaction: whole or not at all. The age gate
-   * runs first, so nothing about an under-age person is processed further or stored.
+   * runs first, so nothing about an under-age person is processed further or stored. The address
+   * stays unverified and no code is mailed: people sign up through {@link EmailVerification#signUp},
+   * which mails one; this is for accounts made by other means (tools, benchmarks).
    *
    * @return the new subject id
    */
   public UUID signUp(NewAccount account) {
+    return signUp(account, (h, subject, email) -> { });
+  }
+
+  /** As {@link #signUp(NewAccount)}, with {@code then} in the same transaction. */
+  UUID signUp(NewAccount account, OnSignUp then) {
     if (account.birthDate() == null) {
       throw Problem.invalid("invalid_birth_date", "birthDate is required (YYYY-MM-DD)");
     }
@@ -87,10 +104,10 @@ public final class Accounts {
             .bind("hash", hash)
             .bind("now", now)
             .execute();
+        then.created(h, subject, email);
       });
     } catch (RuntimeException e) {
-      throw SqlErrors.conflictIfDuplicate(e, "email_taken",
-          "an account with this email already exists");
+      throw SqlErrors.conflictIfDuplicate(e, "email_taken", EMAIL_TAKEN);
     }
     return subject;
   }
@@ -143,53 +160,102 @@ public final class Accounts {
   }
 
   public Optional<Profile> profile(UUID subject) {
-    record Row(byte[] email, byte[] name, byte[] profile, Instant created, Instant updated) {}
-    return jdbi.withHandle(h -> h.createQuery("""
-            SELECT email_sealed, name_sealed, profile_sealed, created_at, updated_at
-            FROM accounts WHERE subject_id = :subject""")
+    return jdbi.withHandle(h -> profile(h, subject));
+  }
+
+  /** As {@link #profile(UUID)}, through the caller's handle (it sees what the transaction wrote). */
+  Optional<Profile> profile(Handle h, UUID subject) {
+    record Row(byte[] email, byte[] name, byte[] profile, Instant created, Instant updated, Instant verified, byte[] pending) {}
+    return h.createQuery("""
+            SELECT a.email_sealed, a.name_sealed, a.profile_sealed, a.created_at, a.updated_at, a.email_verified_at,
+                   v.new_email_sealed
+            FROM accounts a LEFT JOIN email_verifications v ON v.subject_id = a.subject_id
+            WHERE a.subject_id = :subject""")
         .bind("subject", subject)
-        .map((rs, ctx) -> new Row(rs.getBytes(1), rs.getBytes(2), rs.getBytes(3),
-            rs.getObject(4, java.time.OffsetDateTime.class).toInstant(),
-            rs.getObject(5, java.time.OffsetDateTime.class).toInstant()))
-        .findOne())
+        .map((rs, ctx) -> new Row(rs.getBytes(1), rs.getBytes(2), rs.getBytes(3), instant(rs, 4), instant(rs, 5),
+            instant(rs, 6), rs.getBytes(7)))
+        .findOne()
         .map(row -> {
           Sealer sealer = subjectKeys.sealer(subject);
           StoredProfile stored = fromJson(sealer.open(field("profile", subject), row.profile()));
           return new Profile(subject,
               sealer.openString(field("name", subject), row.name()),
               sealer.openString(field("email", subject), row.email()),
+              row.verified(),
+              row.pending() == null ? null : EmailVerification.openNewEmail(sealer, subject, row.pending()),
               stored.company(), stored.role(), stored.preferences(), row.created(), row.updated());
         });
   }
 
-  /** Applies a correction (P24); the email's blind index follows a changed email. */
+  /** Applies a correction (P24) of everything but the e-mail address, which has to be verified first. */
   public Profile correct(UUID subject, ProfileChanges changes) {
-    Profile current = profile(subject).orElseThrow(() -> Problem.notFound("no such account"));
+    return jdbi.inTransaction(h -> correct(h, subject, changes));
+  }
+
+  /** As {@link #correct(UUID, ProfileChanges)}, in the caller's transaction. */
+  Profile correct(Handle h, UUID subject, ProfileChanges changes) {
+    Profile current = profile(h, subject).orElseThrow(() -> Problem.notFound("no such account"));
     String name = changes.name().map(n -> TextFields.clean("name", n, MAX_NAME)).orElse(current.name());
-    String email = changes.email().map(EmailAddress::normalize).orElse(current.email());
     String company = clearable("company", changes.company(), current.company());
     String role = clearable("role", changes.role(), current.role());
     Map<String, Object> preferences = changes.preferences().map(Accounts::checkPreferences).orElse(current.preferences());
     Sealer sealer = subjectKeys.sealer(subject);
     byte[] profile = toJson(new StoredProfile(company, role, preferences));
     Instant now = clock.instant();
+    h.createUpdate("UPDATE accounts SET name_sealed = :name, profile_sealed = :profile, updated_at = :now WHERE subject_id = :subject")
+        .bind("name", sealer.sealString(field("name", subject), name))
+        .bind("profile", sealer.seal(field("profile", subject), profile))
+        .bind("now", now)
+        .bind("subject", subject)
+        .execute();
+    return new Profile(subject, name, current.email(), current.emailVerifiedAt(), current.pendingEmail(), company, role,
+        preferences, current.createdAt(), now);
+  }
+
+  /** Locks the account's row for the caller's transaction, so one subject's verification steps run one at a time. */
+  Optional<Address> lockAddress(Handle h, UUID subject) {
+    record Row(byte[] email, boolean verified) {}
+    return h.createQuery("SELECT email_sealed, email_verified_at IS NOT NULL FROM accounts WHERE subject_id = :s FOR UPDATE")
+        .bind("s", subject)
+        .map((rs, ctx) -> new Row(rs.getBytes(1), rs.getBoolean(2)))
+        .findOne()
+        .map(row -> new Address(subjectKeys.sealer(subject).openString(field("email", subject), row.email()), row.verified()));
+  }
+
+  /** The blind index of a normalized address, as log-in computes it. */
+  byte[] emailIndex(String normalizedEmail) {
+    return blindIndex.of(EMAIL_INDEX, normalizedEmail);
+  }
+
+  /** Whether any account's current address has this blind index. */
+  boolean addressInUse(Handle h, byte[] index) {
+    return h.createQuery("SELECT COUNT(*) FROM accounts WHERE email_index = :index")
+        .bind("index", index).mapTo(Integer.class).one() > 0;
+  }
+
+  /** The current address came back with its code. */
+  void markVerified(Handle h, UUID subject, Instant at) {
+    h.createUpdate("UPDATE accounts SET email_verified_at = :at WHERE subject_id = :s").bind("at", at).bind("s", subject).execute();
+  }
+
+  /**
+   * Puts a verified new address in: log-in finds the account by it from now on.
+   *
+   * @throws Problem 409 {@code email_taken} when another account took it meanwhile
+   */
+  void replaceEmail(Handle h, UUID subject, String normalizedEmail, byte[] index, Instant verifiedAt) {
     try {
-      jdbi.useHandle(h -> h.createUpdate("""
-              UPDATE accounts SET email_index = :index, email_sealed = :email, name_sealed = :name,
-                     profile_sealed = :profile, updated_at = :now
+      h.createUpdate("""
+              UPDATE accounts SET email_index = :index, email_sealed = :email, email_verified_at = :at, updated_at = :at
               WHERE subject_id = :subject""")
-          .bind("index", blindIndex.of(EMAIL_INDEX, email))
-          .bind("email", sealer.sealString(field("email", subject), email))
-          .bind("name", sealer.sealString(field("name", subject), name))
-          .bind("profile", sealer.seal(field("profile", subject), profile))
-          .bind("now", now)
+          .bind("index", index)
+          .bind("email", subjectKeys.sealer(subject).sealString(field("email", subject), normalizedEmail))
+          .bind("at", verifiedAt)
           .bind("subject", subject)
-          .execute());
+          .execute();
     } catch (RuntimeException e) {
-      throw SqlErrors.conflictIfDuplicate(e, "email_taken",
-          "an account with this email already exists");
+      throw SqlErrors.conflictIfDuplicate(e, "email_taken", EMAIL_TAKEN);
     }
-    return new Profile(subject, name, email, company, role, preferences, current.createdAt(), now);
   }
 
   /** HIPAA accounts (P31): set by staff once a business associate agreement covers the account. */
@@ -274,6 +340,11 @@ public final class Accounts {
     } catch (java.io.IOException e) {
       throw new IllegalStateException("stored profile does not parse", e);
     }
+  }
+
+  private static Instant instant(java.sql.ResultSet rs, int column) throws java.sql.SQLException {
+    java.time.OffsetDateTime at = rs.getObject(column, java.time.OffsetDateTime.class);
+    return at == null ? null : at.toInstant();
   }
 
   private static FieldRef field(String column, UUID subject) {

@@ -25,6 +25,16 @@ public final class MailRecipients {
   }
 
   /**
+   * False for an account whose address has not been verified: it may be a stranger's, so only mail
+   * the law requires goes there (P37). True otherwise; a staff member's address is set by an
+   * administrator and has no verification step.
+   */
+  public boolean addressVerified(Handle handle, UUID subject) {
+    return handle.createQuery("SELECT email_verified_at IS NOT NULL FROM accounts WHERE subject_id = :s")
+        .bind("s", subject).mapTo(Boolean.class).findOne().orElse(true);
+  }
+
+  /**
    * A page of account subject ids in ascending order, after {@code after} (null: from the start);
    * for announcements to every account, in batches that resume where they stopped.
    */

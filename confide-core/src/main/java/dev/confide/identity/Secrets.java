@@ -18,6 +18,14 @@ final class Secrets {
     return bytes;
   }
 
+  /** {@code count} random decimal digits (at most 9), leading zeros kept: a code a person can type. */
+  static String digits(int count) {
+    if (count < 1 || count > 9) {
+      throw new IllegalArgumentException("1 to 9 digits");
+    }
+    return String.format(java.util.Locale.ROOT, "%0" + count + "d", RANDOM.nextInt((int) Math.pow(10, count)));
+  }
+
   static String randomToken(int bytes) {
     return URL.encodeToString(randomBytes(bytes));
   }

@@ -25,11 +25,14 @@ import java.util.regex.Pattern;
  *   <li>{@code breach_notice}: summary, categories, measures, advice</li>
  *   <li>{@code policy_update}: version, summary, publishedOn</li>
  *   <li>{@code product_update}: title, message</li>
+ *   <li>{@code email_verification}: code, hours</li>
+ *   <li>{@code email_changed}: changedAt</li>
  * </ul>
  */
 public final class MailTemplates {
   public static final List<String> BUILT_IN =
-      List.of("verification_code", "request_receipt", "breach_notice", "policy_update", "product_update");
+      List.of("verification_code", "request_receipt", "breach_notice", "policy_update", "product_update",
+          "email_verification", "email_changed");
   /** Deployment-wide values every template may use. */
   public static final Set<String> REQUIRED_DEFAULTS = Set.of("service", "privacyUrl", "contact");
 

@@ -23,8 +23,9 @@ import org.jdbi.v3.core.Jdbi;
 /**
  * The transactional mail outbox. A mail is rendered and queued inside the caller's transaction, so
  * it goes out exactly when the change that caused it commits; {@link MailDispatcher} sends it.
- * Product and marketing mail is checked against the recipient's communication preferences first
- * and, when they say no, only recorded as {@code suppressed} (P37). The rendered mail and the
+ * Product and marketing mail is checked against the recipient's communication preferences and
+ * whether their address is verified first and, when either says no, only recorded as
+ * {@code suppressed} (P37). The rendered mail and the
  * address are sealed with the recipient's key.
  */
 public final class Outbox {
@@ -94,11 +95,16 @@ public final class Outbox {
 
   /**
    * Whether a mail of this kind may go to the subject. Restriction (P26) leaves storage only, so it
-   * stops product and marketing mail too; an objection to marketing (P28) stops marketing mail.
+   * stops product and marketing mail too; an objection to marketing (P28) stops marketing mail. An
+   * account's address that was never verified may be a stranger's, who agreed to nothing: it gets
+   * legal mail only.
    */
-  boolean allows(UUID subject, MailKind kind) {
+  boolean allows(Handle handle, UUID subject, MailKind kind) {
     if (kind == MailKind.LEGAL) {
       return true;
+    }
+    if (!recipients.addressVerified(handle, subject)) {
+      return false;
     }
     Settings s = settings.get(subject);
     if (s.restricted()) {
@@ -118,7 +124,7 @@ public final class Outbox {
     }
     UUID id = UUID.randomUUID();
     Instant now = clock.instant();
-    if (!allows(subject, kind)) {
+    if (!allows(handle, subject, kind)) {
       // Nothing is rendered or sealed: the record only shows that the preference was obeyed.
       handle.createUpdate("""
               INSERT INTO mail_outbox (id, subject_id, kind, template, status, attempts, next_attempt_at, created_at)

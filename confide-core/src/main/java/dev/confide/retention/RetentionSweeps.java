@@ -19,7 +19,7 @@ import org.jdbi.v3.core.Jdbi;
 public final class RetentionSweeps {
   /** Every table that holds a subject's rows, purged after erasure (usage is re-keyed, not purged). */
   private static final List<String> SUBJECT_TABLES = List.of("message_feedback", "comparisons", "messages", "conversations",
-      "subject_settings", "consent_ledger", "pii_provider_consents", "access_logs", "privacy_request_events", "export_chunks", "privacy_requests", "support_tickets", "mail_outbox", "notices", "request_verifications", "request_reminders", "sessions", "api_keys", "subject_keys", "accounts");
+      "subject_settings", "consent_ledger", "pii_provider_consents", "access_logs", "privacy_request_events", "export_chunks", "privacy_requests", "support_tickets", "mail_outbox", "notices", "request_verifications", "request_reminders", "email_verifications", "sessions", "api_keys", "subject_keys", "accounts");
 
   private final Jdbi jdbi;
   private final SettingsDefaults defaults;
@@ -370,7 +370,7 @@ public final class RetentionSweeps {
       case "message_feedback" -> "message_id";
       case "sessions" -> "session_hash";
       case "api_keys" -> "key_id";
-      case "accounts", "subject_keys", "subject_settings" -> "subject_id";
+      case "accounts", "subject_keys", "subject_settings", "email_verifications" -> "subject_id";
       case "request_verifications", "request_reminders", "export_chunks" -> "request_id";
       default -> "id";
     };

@@ -198,7 +198,7 @@ public final class Erasure {
     r.put("purgeCompleteBy", erasedAt.plus(deletionWindow).toString());
     var erased = r.putArray("erased");
     erased.add("your encryption key: destroyed, so everything sealed with it is unreadable from this moment");
-    erased.add("account: name, email, company, role, preferences, password hash");
+    erased.add("account: name, email (and an address change waiting for its code), company, role, preferences, password hash");
     erased.add("sessions and API keys: revoked");
     erased.add("conversations, messages and their versions, comparisons, ratings");
     erased.add("settings, consent history and provider consents");

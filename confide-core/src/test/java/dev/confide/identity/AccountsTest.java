@@ -34,7 +34,7 @@ class AccountsTest {
   void accountDataIsSealedAtRestAndTheEmailIsFoundByBlindIndex(TestBackend backend) throws Exception {
     try (IdentityFixture f = IdentityFixture.open(backend, tmp, MutableClock.at("2026-11-01T10:00:00Z"))) {
       UUID subject = f.accounts.signUp(account("Zelda Canarywright", "Zelda.Canary@Example.com", LocalDate.of(1990, 5, 17)));
-      f.accounts.correct(subject, new ProfileChanges(Optional.empty(), Optional.empty(),
+      f.accounts.correct(subject, new ProfileChanges(Optional.empty(),
           Optional.of(Optional.of("Canary Corp")), Optional.of(Optional.of("Canary Officer")),
           Optional.of(Map.of("theme", "canary-dark"))));
 
@@ -100,26 +100,23 @@ class AccountsTest {
   @Tag("P24")
   @ParameterizedTest
   @EnumSource(TestBackend.class)
-  void correctionChangesTheProfileAndAChangedEmailLogsIn(TestBackend backend) throws Exception {
+  void correctionChangesTheProfileButNeverTheEmail(TestBackend backend) throws Exception {
     MutableClock clock = MutableClock.at("2026-11-01T10:00:00Z");
     try (IdentityFixture f = IdentityFixture.open(backend, tmp, clock)) {
       UUID subject = f.accounts.signUp(account("Old Name", "old@example.com", LocalDate.of(1980, 1, 1)));
-      f.accounts.signUp(account("Other", "taken@example.com", LocalDate.of(1980, 1, 1)));
-      Profile corrected = f.accounts.correct(subject, new ProfileChanges(Optional.of("New Name"), Optional.of("new@example.com"),
+      Profile corrected = f.accounts.correct(subject, new ProfileChanges(Optional.of("New Name"),
           Optional.of(Optional.of("ACME")), Optional.empty(), Optional.empty()));
       assertThat(corrected.name()).isEqualTo("New Name");
-      assertThat(f.accounts.profile(subject).orElseThrow().email()).isEqualTo("new@example.com");
-      assertThat(f.accounts.authenticate("new@example.com", PASSWORD.toCharArray())).hasValue(subject);
-      assertThat(f.accounts.authenticate("old@example.com", PASSWORD.toCharArray())).isEmpty();
+      assertThat(corrected.email()).as("an address changes only through its verification").isEqualTo("old@example.com");
+      assertThat(corrected.isEmailVerified()).as("accounts made without the sign-up flow stay unverified").isFalse();
+      assertThat(f.accounts.profile(subject).orElseThrow().company()).isEqualTo("ACME");
+      assertThat(f.accounts.authenticate("old@example.com", PASSWORD.toCharArray())).hasValue(subject);
 
-      f.accounts.correct(subject, new ProfileChanges(Optional.empty(), Optional.empty(),
+      f.accounts.correct(subject, new ProfileChanges(Optional.empty(),
           Optional.of(Optional.empty()), Optional.empty(), Optional.empty()));
       assertThat(f.accounts.profile(subject).orElseThrow().company()).as("cleared").isNull();
 
-      assertThatThrownBy(() -> f.accounts.correct(subject, new ProfileChanges(Optional.empty(), Optional.of("taken@example.com"),
-          Optional.empty(), Optional.empty(), Optional.empty())))
-          .isInstanceOfSatisfying(Problem.class, p -> assertThat(p.code()).isEqualTo("email_taken"));
-      assertThatThrownBy(() -> f.accounts.correct(subject, new ProfileChanges(Optional.of("  "), Optional.empty(),
+      assertThatThrownBy(() -> f.accounts.correct(subject, new ProfileChanges(Optional.of("  "),
           Optional.empty(), Optional.empty(), Optional.empty())))
           .isInstanceOfSatisfying(Problem.class, p -> assertThat(p.code()).isEqualTo("invalid_name"));
       assertThat(f.accounts.profile(subject).orElseThrow().name()).as("a refused correction changes nothing").isEqualTo("New Name");

@@ -18,7 +18,9 @@ class MailTemplatesTest {
         "request_receipt", Map.of("requestType", "export", "requestId", "r-1", "receivedAt", "2026-11-02", "dueAt", "2026-12-02"),
         "breach_notice", Map.of("summary", "S", "categories", "email", "measures", "M", "advice", "A"),
         "policy_update", Map.of("version", "2", "summary", "S", "publishedOn", "2026-11-02"),
-        "product_update", Map.of("title", "T", "message", "M"));
+        "product_update", Map.of("title", "T", "message", "M"),
+        "email_verification", Map.of("code", "12345678", "hours", "24"),
+        "email_changed", Map.of("changedAt", "2 November 2026 at 10:00 UTC"));
     assertThat(params.keySet()).containsExactlyInAnyOrderElementsOf(MailTemplates.BUILT_IN);
     params.forEach((name, values) -> {
       MailTemplates.Rendered r = templates.render(name, values);

@@ -2,6 +2,7 @@ package dev.confide.notify;
 
 import dev.confide.consent.SettingsDefaults;
 import dev.confide.consent.SubjectSettings;
+import dev.confide.identity.EmailVerification;
 import dev.confide.identity.MailRecipients;
 import dev.confide.identity.NewAccount;
 import dev.confide.testing.IdentityFixture;
@@ -32,6 +33,7 @@ final class NotifyFixture implements AutoCloseable {
   final MailRecipients recipients;
   final Outbox outbox;
   final Notices notices;
+  final EmailVerification verification;
 
   private NotifyFixture(IdentityFixture identity) {
     this.identity = identity;
@@ -41,6 +43,7 @@ final class NotifyFixture implements AutoCloseable {
     this.recipients = new MailRecipients(identity.crypto.subjectKeys);
     this.outbox = new Outbox(jdbi, identity.crypto.subjectKeys, recipients, settings, templates, clock);
     this.notices = new Notices(jdbi, identity.crypto.subjectKeys, clock);
+    this.verification = new EmailVerification(jdbi, identity.accounts, identity.crypto.subjectKeys, new VerificationMail(outbox), clock);
   }
 
   static NotifyFixture open(TestBackend backend, Path tmp) throws Exception {
@@ -49,6 +52,26 @@ final class NotifyFixture implements AutoCloseable {
 
   UUID account(String name, String email) {
     return identity.accounts.signUp(new NewAccount(name, email, "a long passphrase 42".toCharArray(), LocalDate.of(1990, 5, 17)));
+  }
+
+  /**
+   * An account whose address is verified as a person verifies it: signed up through the flow that
+   * mails a code, and the code read from the body of that queued mail.
+   */
+  UUID verifiedAccount(String name, String email) {
+    UUID subject = verification.signUp(new NewAccount(name, email, "a long passphrase 42".toCharArray(), LocalDate.of(1990, 5, 17)));
+    String body = jdbi.withHandle(h -> h.createQuery(
+            "SELECT id, body_sealed FROM mail_outbox WHERE subject_id = :s AND template = 'email_verification'")
+        .bind("s", subject)
+        .map((rs, ctx) -> identity.crypto.subjectKeys.sealer(subject)
+            .openString(Outbox.field("body", rs.getObject(1, UUID.class)), rs.getBytes(2)))
+        .one());
+    java.util.regex.Matcher code = java.util.regex.Pattern.compile("\\b(\\d{8})\\b").matcher(body);
+    if (!code.find()) {
+      throw new IllegalStateException("the sign-up mail holds no code");
+    }
+    verification.verify(subject, code.group(1));
+    return subject;
   }
 
   MailDispatcher dispatcher(MailTransport transport) {

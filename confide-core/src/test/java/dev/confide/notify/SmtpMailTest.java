@@ -183,16 +183,17 @@ class SmtpMailTest {
   @EnumSource(TestBackend.class)
   void preferencesSuppressProductAndMarketingMailButNeverLegalMail(TestBackend backend) throws Exception {
     try (NotifyFixture f = NotifyFixture.open(backend, tmp); SmtpServer smtp = SmtpServer.start()) {
-      UUID optedOut = f.account("Otto Out", "otto@example.com");
-      UUID objector = f.account("Obi Object", "obi@example.com");
-      UUID restricted = f.account("Rex Restricted", "rex@example.com");
-      UUID defaults = f.account("Dee Default", "dee@example.com");
+      UUID optedOut = f.verifiedAccount("Otto Out", "otto@example.com");
+      UUID objector = f.verifiedAccount("Obi Object", "obi@example.com");
+      UUID restricted = f.verifiedAccount("Rex Restricted", "rex@example.com");
+      UUID defaults = f.verifiedAccount("Dee Default", "dee@example.com");
+      UUID unverified = f.account("Una Unverified", "una@example.com");
       f.settings.change(optedOut, change(Map.of(), Map.of("marketing", false, "productUpdates", false), Optional.empty()), "app", "v1");
       f.settings.change(objector, change(Map.of("marketing", true), Map.of(), Optional.empty()), "app", "v1");
       f.settings.change(restricted, change(Map.of(), Map.of(), Optional.of(true)), "staff", "v1");
 
       Map<UUID, Map<MailKind, UUID>> mails = new java.util.HashMap<>();
-      for (UUID s : List.of(optedOut, objector, restricted, defaults)) {
+      for (UUID s : List.of(optedOut, objector, restricted, defaults, unverified)) {
         mails.put(s, Map.of(
             MailKind.LEGAL, f.outbox.enqueue(s, MailKind.LEGAL, "request_receipt", Map.of("requestType", "access",
                 "requestId", "req-1", "receivedAt", "2026-11-02", "dueAt", "2026-12-02")),
@@ -208,6 +209,9 @@ class SmtpMailTest {
           MailKind.LEGAL, MailStatus.PENDING, MailKind.PRODUCT, MailStatus.SUPPRESSED, MailKind.MARKETING, MailStatus.SUPPRESSED));
       assertThat(statuses(f, mails.get(defaults))).containsExactlyInAnyOrderEntriesOf(Map.of(
           MailKind.LEGAL, MailStatus.PENDING, MailKind.PRODUCT, MailStatus.PENDING, MailKind.MARKETING, MailStatus.PENDING));
+      assertThat(statuses(f, mails.get(unverified))).as("an unverified address may be a stranger's: legal mail only")
+          .containsExactlyInAnyOrderEntriesOf(Map.of(
+              MailKind.LEGAL, MailStatus.PENDING, MailKind.PRODUCT, MailStatus.SUPPRESSED, MailKind.MARKETING, MailStatus.SUPPRESSED));
       long suppressedWithContent = f.jdbi.withHandle(h -> h.createQuery(
           "SELECT COUNT(*) FROM mail_outbox WHERE status = 'suppressed' AND (body_sealed IS NOT NULL OR recipient_sealed IS NOT NULL)")
           .mapTo(Long.class).one());
@@ -218,10 +222,11 @@ class SmtpMailTest {
       }
       Map<String, Long> perRecipient = Arrays.stream(smtp.received())
           .collect(Collectors.groupingBy(SmtpMailTest::recipient, Collectors.counting()));
+      // Each verified account also got its sign-up code, legal mail like the receipt.
       assertThat(perRecipient).containsExactlyInAnyOrderEntriesOf(Map.of(
-          "otto@example.com", 1L, "obi@example.com", 2L, "rex@example.com", 1L, "dee@example.com", 3L));
+          "otto@example.com", 2L, "obi@example.com", 3L, "rex@example.com", 2L, "dee@example.com", 4L, "una@example.com", 1L));
       assertThat(f.outbox.history(optedOut)).extracting(Outbox.MailRecord::status)
-          .containsExactlyInAnyOrder(MailStatus.SENT, MailStatus.SUPPRESSED, MailStatus.SUPPRESSED);
+          .containsExactlyInAnyOrder(MailStatus.SENT, MailStatus.SENT, MailStatus.SUPPRESSED, MailStatus.SUPPRESSED);
     }
   }
 

@@ -87,6 +87,8 @@ public final class Confide implements AutoCloseable {
   public final CookieSealer cookieSealer;
   public final BlindIndex blindIndex;
   public final Accounts accounts;
+  /** Sign-up, address changes and their codes: an address is used for more than legal mail once verified. */
+  public final dev.confide.identity.EmailVerification emailVerification;
   public final Sessions sessions;
   public final Sessions staffSessions;
   public final ApiKeys apiKeys;
@@ -243,6 +245,8 @@ public final class Confide implements AutoCloseable {
               "contact", config.mail().from())), clock);
       dev.confide.notify.MailTransport transport = processors.mailRelay() == null ? mailTransport(config, dataDir)
           : new dev.confide.disclosure.GatedMailTransport(mailTransport(config, dataDir), disclosureGate, processors.mailRelay());
+      this.emailVerification = new dev.confide.identity.EmailVerification(jdbi, accounts, subjectKeys,
+          new dev.confide.notify.VerificationMail(outbox), clock);
       this.mailDispatcher = new dev.confide.notify.MailDispatcher(jdbi, subjectKeys, transport,
           dev.confide.notify.MailDispatcher.Settings.defaults(), clock);
       this.notices = new dev.confide.notify.Notices(jdbi, subjectKeys, clock);
@@ -252,7 +256,7 @@ public final class Confide implements AutoCloseable {
           // the receipt's purgeCompleteBy: what the policy promises for the purge, if sooner than the key window
           keys.receiptSigner(), Duration.ofDays(Math.max(1, Math.min(config.keys().deletionWindowDays(),
               policy.retention().erasedPurgeDays()))),
-          List.of(notifyErasure::forgetSubject, (h, subject) -> auditLog.append(h, dev.confide.audit.AuditEvent.of(
+          List.of(notifyErasure::forgetSubject, emailVerification::forgetSubject, (h, subject) -> auditLog.append(h, dev.confide.audit.AuditEvent.of(
               dev.confide.audit.Actor.system(), dev.confide.audit.AuditActions.ERASURE).about(subject))),
           hooks.erasureObserver(), clock);
       this.incidents = new dev.confide.incidents.Incidents(jdbi, auditLog, grants, staff,

@@ -31,6 +31,8 @@ final class AccountRoutes {
   void register(RoutesConfig routes) {
     routes.get("/api/me", this::me);
     routes.patch("/api/me", this::correct);
+    routes.post("/api/me/email/verify", this::verifyEmail);
+    routes.post("/api/me/email/resend", this::resendCode);
     routes.delete("/api/me", this::erase);
     routes.get("/api/privacy/receipt-key", ctx -> ctx.json(Map.of("format", "tink-json-public-keyset", "algorithm", "ECDSA_P256",
         "keyset", confide.erasure.receiptKey())));
@@ -44,7 +46,11 @@ final class AccountRoutes {
     ctx.json(view(confide.accounts.profile(subject).orElseThrow(() -> Problem.notFound("no such account"))));
   }
 
-  /** P24 corrections, and of the data region (P36), which decides where the subject's data may go. */
+  /**
+   * P24 corrections, and of the data region (P36), which decides where the subject's data may go. A
+   * new e-mail address waits for the code mailed to it (the response's {@code pendingEmail}); the
+   * other fields change at once.
+   */
   private void correct(Context ctx) {
     Principal principal = ConfideHttp.principal(ctx);
     UUID subject = principal.subject();
@@ -57,15 +63,31 @@ final class AccountRoutes {
     String region = body.has("region") ? SubjectRegions.parse(body.requiredString("region")) : null;
     ProfileChanges changes = new ProfileChanges(
         body.has("name") ? Optional.of(body.requiredString("name")) : Optional.empty(),
-        body.has("email") ? Optional.of(body.requiredString("email")) : Optional.empty(),
         body.has("company") ? Optional.of(body.optionalString("company")) : Optional.empty(),
         body.has("role") ? Optional.of(body.optionalString("role")) : Optional.empty(),
         body.has("preferences") ? Optional.of(body.requiredObject("preferences")) : Optional.empty());
-    Profile corrected = confide.accounts.correct(subject, changes);
+    Optional<String> email = body.has("email") ? Optional.of(body.requiredString("email")) : Optional.empty();
+    Profile corrected = confide.emailVerification.correct(subject, changes, email);
     if (region != null) {
       confide.regions.set(subject, region);
     }
     ctx.json(view(corrected));
+  }
+
+  /** The code mailed to the address (or to the new one of a pending change) proves the address is the person's. */
+  private void verifyEmail(Context ctx) {
+    Principal principal = ConfideHttp.principal(ctx);
+    principal.requireSession("an e-mail address is verified"); // it moves the account's log-in to the new address
+    String code = JsonBody.read(ctx, Set.of("code")).requiredString("code");
+    ctx.json(view(confide.emailVerification.verify(principal.subject(), code)));
+  }
+
+  /** A new code to the pending new address, else to the unverified current one; a few an hour at most. */
+  private void resendCode(Context ctx) {
+    Principal principal = ConfideHttp.principal(ctx);
+    principal.requireSession("verification codes are sent");
+    confide.emailVerification.resend(principal.subject());
+    ctx.status(204);
   }
 
   /** P25: erases the caller's account at once and returns the signed receipt. */
@@ -118,6 +140,9 @@ final class AccountRoutes {
     m.put("id", p.subjectId().toString());
     m.put("name", p.name());
     m.put("email", p.email());
+    m.put("emailVerified", p.isEmailVerified());
+    m.put("emailVerifiedAt", p.emailVerifiedAt());
+    m.put("pendingEmail", p.pendingEmail());
     m.put("company", p.company());
     m.put("role", p.role());
     m.put("preferences", p.preferences());

@@ -42,7 +42,7 @@ final class AuthRoutes {
     String region = body.optionalString("region").map(SubjectRegions::parse).orElse(null);
     throttle(ctx, null);
     try {
-      UUID subject = confide.accounts.signUp(new NewAccount(name, email, password, birthDate));
+      UUID subject = confide.emailVerification.signUp(new NewAccount(name, email, password, birthDate));
       if (region != null) {
         confide.regions.set(subject, region);
       }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.confide.app.Confide;
 import dev.confide.consent.Settings;
+import dev.confide.identity.Profile;
+import dev.confide.problem.Problem;
 import dev.confide.rights.PrivacyRequests;
 import io.javalin.config.RoutesConfig;
 import java.time.Instant;
@@ -13,9 +15,10 @@ import java.util.TreeSet;
 import java.util.UUID;
 
 /**
- * The privacy center: every setting of {@code /api/settings} with plain-language help, download
- * my data, my privacy requests with their deadlines and receipts, every notice (acknowledged ones
- * with their date), and deleting the account.
+ * The privacy center: the e-mail address with its verification and a change waiting for its code,
+ * every setting of {@code /api/settings} with plain-language help, download my data, my privacy
+ * requests with their deadlines and receipts, every notice (acknowledged ones with their date),
+ * and deleting the account.
  */
 final class PrivacyCenterPages {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -33,6 +36,7 @@ final class PrivacyCenterPages {
       UUID subject = pages.requireVisitor(ctx).subject();
       Frame frame = pages.frame(ctx, "Privacy center", "privacy");
       pages.page(ctx, "privacy/center.jte", frame, Map.of(
+          "profile", profile(subject),
           "settings", confide.settings.get(subject),
           "purposes", new TreeSet<>(Settings.PURPOSES),
           "communication", new TreeSet<>(Settings.COMMUNICATION),
@@ -42,8 +46,14 @@ final class PrivacyCenterPages {
     }));
     routes.get("/privacy-center/requests", pages.html(ctx ->
         pages.fragment(ctx, "privacy/requests.jte", Map.of("requests", requests(pages.requireVisitor(ctx).subject())))));
+    routes.get("/privacy-center/email", pages.html(ctx ->
+        pages.fragment(ctx, "privacy/email.jte", Map.of("profile", profile(pages.requireVisitor(ctx).subject())))));
     routes.get("/privacy-center/notices", pages.html(ctx ->
         pages.fragment(ctx, "privacy/notices.jte", Map.of("notices", confide.notices.list(pages.requireVisitor(ctx).subject())))));
+  }
+
+  private Profile profile(UUID subject) {
+    return confide.accounts.profile(subject).orElseThrow(() -> Problem.notFound("no such account"));
   }
 
   private List<RequestRow> requests(UUID subject) {

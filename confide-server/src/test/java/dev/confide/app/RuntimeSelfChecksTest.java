@@ -108,6 +108,7 @@ class RuntimeSelfChecksTest {
       ApiClient ada = server.client();
       ada.signUp("Ada Mail", "ada-mail@example.com", PASSWORD, "1990-01-01");
       UUID subject = UUID.fromString(ada.get("/api/me").json().get("id").asText());
+      assertThat(server.confide.mailDispatcher.runOnce().sent()).as("the sign-up's code goes out first").isEqualTo(1);
       UUID mail = server.confide.outbox.enqueue(subject, MailKind.LEGAL, "policy_update",
           Map.of("version", "2", "summary", "Changes", "publishedOn", "2026-11-02"));
       assertThat(run(checks, SelfChecks.MAIL_OUTBOX).passed()).as("just queued").isTrue();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.confide.testing.ApiClient;
 import dev.confide.testing.ApiClient.Response;
+import dev.confide.testing.Mailbox;
 import dev.confide.testing.TestBackend;
 import dev.confide.testing.TestServer;
 import java.net.HttpCookie;
@@ -11,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -48,7 +50,12 @@ class AccountApiTest {
       assertThat(cleared.status()).isEqualTo(200);
       assertThat(cleared.json().get("company").isNull()).isTrue();
 
-      assertThat(ada.patch("/api/me", Map.of("email", "ada.king@example.com")).status()).isEqualTo(200);
+      Response changed = ada.patch("/api/me", Map.of("email", "ada.king@example.com"));
+      assertThat(changed.status()).isEqualTo(200);
+      assertThat(changed.json().get("pendingEmail").asText()).as("in force once its code comes back").isEqualTo("ada.king@example.com");
+      assertThat(server.client().logIn("ada.king@example.com", PASSWORD).status()).isEqualTo(401);
+      String code = new Mailbox(server).verificationCode(UUID.fromString(signUp.json().get("id").asText()), "ada.king@example.com");
+      assertThat(ada.post("/api/me/email/verify", Map.of("code", code)).status()).isEqualTo(200);
       ApiClient again = server.client();
       assertThat(again.logIn("ada.king@example.com", PASSWORD).status()).isEqualTo(200);
       assertThat(again.get("/api/me").json().get("name").asText()).isEqualTo("Ada King");

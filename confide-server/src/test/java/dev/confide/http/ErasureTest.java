@@ -27,7 +27,7 @@ class ErasureTest {
   @TempDir Path tmp;
   private static final ObjectMapper JSON = new ObjectMapper();
   static final List<String> SUBJECT_TABLES = List.of("accounts", "subject_keys", "sessions", "api_keys", "conversations", "messages",
-      "comparisons", "message_feedback", "subject_settings", "consent_ledger", "pii_provider_consents", "usage_records", "access_logs", "privacy_requests", "privacy_request_events", "support_tickets");
+      "comparisons", "message_feedback", "subject_settings", "consent_ledger", "pii_provider_consents", "usage_records", "access_logs", "privacy_requests", "privacy_request_events", "support_tickets", "email_verifications");
 
   static long rowsOf(Confide confide, UUID subject) {
     return confide.database.jdbi().withHandle(h -> {

@@ -10,6 +10,7 @@ import com.microsoft.playwright.Page;
 import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import com.microsoft.playwright.options.AriaRole;
 import dev.confide.testing.FakeUpstream;
+import dev.confide.testing.Mailbox;
 import dev.confide.testing.TestBackend;
 import dev.confide.testing.TestServer;
 import java.io.IOException;
@@ -285,6 +286,53 @@ class WebAppBrowserTest extends BrowserTestBase {
       page.keyboard().press("Enter");
       page.waitForURL("**/account-deleted");
       PlaywrightAssertions.assertThat(page.locator("#receipt")).isVisible();
+    }
+    assertThat(watch.dialogs).isEmpty();
+    assertThat(watch.policyViolations).isEmpty();
+  }
+
+  @Test
+  @Tag("P24")
+  @Tag("P37")
+  void theAddressIsVerifiedAndChangedWithTheCodesFromTheMail() {
+    BrowserFixture.Watch watch = new BrowserFixture.Watch();
+    try (BrowserContext context = browser.context()) {
+      Page page = BrowserFixture.watched(context, watch);
+      page.navigate(base + "/signup");
+      button(page, "Essential cookies only").click();
+      signUp(page, "Vera Verify", "vera@example.com");
+      page.waitForURL("**/chat");
+      java.util.UUID vera = server.confide.accounts.findByEmail("vera@example.com").orElseThrow();
+      Mailbox mailbox = new Mailbox(server);
+
+      page.navigate(base + "/privacy-center");
+      PlaywrightAssertions.assertThat(page.locator("#email-state")).hasText("Not verified");
+      browser.check(page, "privacy-center-email-unverified");
+      String first = mailbox.verificationCode(vera, "vera@example.com");
+      page.getByLabel("Code from the e-mail").fill(first.equals("00000000") ? "11111111" : "00000000");
+      button(page, "Verify").click();
+      PlaywrightAssertions.assertThat(page.locator("#email-status")).containsText("Not done: The code does not match");
+      PlaywrightAssertions.assertThat(page.getByLabel("Code from the e-mail")).hasAttribute("aria-invalid", "true");
+
+      button(page, "Send a new code").click();
+      PlaywrightAssertions.assertThat(page.locator("#email-status")).containsText("A new code is on its way");
+      page.getByLabel("Code from the e-mail").fill(mailbox.verificationCode(vera, "vera@example.com"));
+      button(page, "Verify").click();
+      PlaywrightAssertions.assertThat(page.locator("#email-status")).hasText("Verified: your address is vera@example.com.");
+      PlaywrightAssertions.assertThat(page.locator("#email-state")).containsText("Verified on");
+      PlaywrightAssertions.assertThat(page.locator("#verify-email-form")).hasCount(0);
+
+      page.getByLabel("New e-mail address").fill("vera.new@example.com");
+      button(page, "Change my address").click();
+      PlaywrightAssertions.assertThat(page.locator("#pending-email")).containsText("vera.new@example.com");
+      PlaywrightAssertions.assertThat(page.locator("#current-email")).hasText("vera@example.com");
+      PlaywrightAssertions.assertThat(page.getByLabel("Code from the e-mail")).isFocused();
+      browser.check(page, "privacy-center-email-pending");
+      page.getByLabel("Code from the e-mail").fill(mailbox.verificationCode(vera, "vera.new@example.com"));
+      button(page, "Verify").click();
+      PlaywrightAssertions.assertThat(page.locator("#current-email")).hasText("vera.new@example.com");
+      PlaywrightAssertions.assertThat(page.locator("#pending-email")).hasCount(0);
+      assertThat(mailbox.single(vera, "vera@example.com", "was changed").body()).doesNotContain("vera.new");
     }
     assertThat(watch.dialogs).isEmpty();
     assertThat(watch.policyViolations).isEmpty();

@@ -639,6 +639,67 @@
     });
   }
 
+  // ---- privacy center: the e-mail address and its code -------------------------------------
+
+  const emailAddress = $('#email-address');
+  if (emailAddress) {
+    const status = $('#email-status');
+
+    // The forms are re-rendered after each step, so their events are caught on the section.
+    const refresh = async (focus) => {
+      await swap('/privacy-center/email', '#email-address');
+      const target = focus && $(focus);
+      (target || $('#email-title')).focus();
+    };
+
+    emailAddress.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      const form = event.target;
+      const field = form.elements.code || form.elements.email;
+      field.removeAttribute('aria-invalid');
+      const value = field.value.trim();
+      try {
+        if (form.dataset.form === 'verify-email') {
+          const me = await api('POST', '/api/me/email/verify', { code: value });
+          status.textContent = 'Verified: your address is ' + me.email + '.';
+          await refresh();
+        } else {
+          const me = await api('PATCH', '/api/me', { email: value });
+          status.textContent = me.pendingEmail
+            ? 'We mailed a code to ' + me.pendingEmail + '. Enter it here to finish the change.'
+            : 'No change is waiting: that is your address already.';
+          await refresh(me.pendingEmail ? '#email-code' : null);
+        }
+      } catch (error) {
+        field.setAttribute('aria-invalid', 'true');
+        status.textContent = 'Not done: ' + sentence(error.message);
+        if (error.code === 'verification_failed' || error.code === 'email_taken') {
+          // the code is void or the change was cancelled: show the section as it now stands
+          await refresh();
+        } else {
+          field.focus();
+        }
+      }
+    });
+
+    emailAddress.addEventListener('click', async (event) => {
+      const button = event.target.closest('[data-action="resend-code"]');
+      if (!button) {
+        return;
+      }
+      button.disabled = true;
+      try {
+        await api('POST', '/api/me/email/resend');
+        status.textContent = 'A new code is on its way. The codes sent before no longer work.';
+        $('#email-code').focus();
+      } catch (error) {
+        status.textContent = 'Not sent: ' + sentence(error.message);
+      } finally {
+        button.disabled = false;
+      }
+    });
+  }
+
   // ---- after deletion: the receipt ----------------------------------------------------------
 
   const receipt = $('#receipt');
