@@ -142,10 +142,8 @@ final class StaffCommand extends CommandGroup {
     confide.auditLog.append(event);
   }
 
-  @Command(name = "disable", mixinStandardHelpOptions = true,
-      description = "Disable a staff member for good (left the company, factors leaked): sign-in refused, sessions and "
-          + "break-glass grants ended at once. Audited.")
-  static final class Disable implements Callable<Integer> {
+  /** A change to one existing staff member, named by --email, made with the engine open. */
+  abstract static class MemberChange implements Callable<Integer> {
     @ParentCommand
     StaffCommand staff;
 
@@ -155,79 +153,74 @@ final class StaffCommand extends CommandGroup {
     @Option(names = "--email", required = true, description = "The staff member's email address.")
     String email;
 
+    /** Checks the options before the engine opens. */
+    void validate() {}
+
+    abstract void change(dev.confide.app.Confide confide, java.io.PrintWriter out, UUID member);
+
     @Override
     public Integer call() throws Exception {
+      validate();
       return staff.parent.withEngine(spec, (confide, out) -> {
-        UUID id = memberId(confide, email);
-        boolean disabled = confide.staff.disable(id);
-        int sessions = confide.staffSessions.revokeAll(id);
-        int grants = confide.grants.revokeAllHeldBy(id, Actor.system());
-        if (disabled) {
-          audit(confide, AuditActions.STAFF_DISABLED, id, Map.of("sessions", sessions, "grants", grants));
-        }
-        out.println((disabled ? "disabled " : "already disabled ") + id + "; sessions ended: " + sessions + ", grants revoked: "
-            + grants);
+        change(confide, out, memberId(confide, email));
         return 0;
       });
     }
   }
 
+  @Command(name = "disable", mixinStandardHelpOptions = true,
+      description = "Disable a staff member for good (left the company, factors leaked): sign-in refused, sessions and "
+          + "break-glass grants ended at once. Audited.")
+  static final class Disable extends MemberChange {
+    @Override
+    void change(dev.confide.app.Confide confide, java.io.PrintWriter out, UUID id) {
+      boolean disabled = confide.staff.disable(id);
+      int sessions = confide.staffSessions.revokeAll(id);
+      int grants = confide.grants.revokeAllHeldBy(id, Actor.system());
+      if (disabled) {
+        audit(confide, AuditActions.STAFF_DISABLED, id, Map.of("sessions", sessions, "grants", grants));
+      }
+      out.println((disabled ? "disabled " : "already disabled ") + id + "; sessions ended: " + sessions + ", grants revoked: "
+          + grants);
+    }
+  }
+
   @Command(name = "roles", mixinStandardHelpOptions = true,
       description = "Replace a staff member's roles. Takes effect on their next request. Audited.")
-  static final class Roles implements Callable<Integer> {
-    @ParentCommand
-    StaffCommand staff;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Option(names = "--email", required = true, description = "The staff member's email address.")
-    String email;
-
+  static final class Roles extends MemberChange {
     @Option(names = "--role", required = true, split = ",",
         description = "The new roles, one or more of: admin, privacy_officer, support, security.")
     List<String> roles;
 
+    private Set<StaffRole> parsed;
+
     @Override
-    public Integer call() throws Exception {
-      Set<StaffRole> parsed = parseRoles(roles);
-      return staff.parent.withEngine(spec, (confide, out) -> {
-        UUID id = memberId(confide, email);
-        confide.staff.setRoles(id, parsed);
-        Map<String, Object> detail = new LinkedHashMap<>();
-        for (StaffRole role : StaffRole.values()) {
-          detail.put(role.wireName(), parsed.contains(role));
-        }
-        audit(confide, AuditActions.STAFF_ROLES_CHANGED, id, detail);
-        out.println("roles of " + id + ": " + String.join(",", parsed.stream().map(StaffRole::wireName).sorted().toList()));
-        return 0;
-      });
+    void validate() {
+      parsed = parseRoles(roles);
+    }
+
+    @Override
+    void change(dev.confide.app.Confide confide, java.io.PrintWriter out, UUID id) {
+      confide.staff.setRoles(id, parsed);
+      Map<String, Object> detail = new LinkedHashMap<>();
+      for (StaffRole role : StaffRole.values()) {
+        detail.put(role.wireName(), parsed.contains(role));
+      }
+      audit(confide, AuditActions.STAFF_ROLES_CHANGED, id, detail);
+      out.println("roles of " + id + ": " + String.join(",", parsed.stream().map(StaffRole::wireName).sorted().toList()));
     }
   }
 
   @Command(name = "reset-totp", mixinStandardHelpOptions = true,
       description = "Give a staff member a new authenticator secret (lost or leaked); the old one stops working at once and "
           + "their sessions end. Prints the new secret once. Audited.")
-  static final class ResetTotp implements Callable<Integer> {
-    @ParentCommand
-    StaffCommand staff;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Option(names = "--email", required = true, description = "The staff member's email address.")
-    String email;
-
+  static final class ResetTotp extends MemberChange {
     @Override
-    public Integer call() throws Exception {
-      return staff.parent.withEngine(spec, (confide, out) -> {
-        UUID id = memberId(confide, email);
-        String secret = confide.staff.resetTotp(id);
-        int sessions = confide.staffSessions.revokeAll(id);
-        audit(confide, AuditActions.STAFF_TOTP_RESET, id, Map.of("sessions", sessions));
-        out.println("TOTP secret of " + id + " (add it to an authenticator app now; it is not shown again): " + secret);
-        return 0;
-      });
+    void change(dev.confide.app.Confide confide, java.io.PrintWriter out, UUID id) {
+      String secret = confide.staff.resetTotp(id);
+      int sessions = confide.staffSessions.revokeAll(id);
+      audit(confide, AuditActions.STAFF_TOTP_RESET, id, Map.of("sessions", sessions));
+      out.println("TOTP secret of " + id + " (add it to an authenticator app now; it is not shown again): " + secret);
     }
   }
 }

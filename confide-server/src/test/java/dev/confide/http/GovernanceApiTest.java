@@ -8,6 +8,7 @@ import dev.confide.testing.ApiClient;
 import dev.confide.testing.Mailbox;
 import dev.confide.testing.TestBackend;
 import dev.confide.testing.TestServer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
