@@ -64,8 +64,8 @@ public final class DecisionData implements DecisionEvent.Listener {
       return;
     }
     jdbi.useHandle(h -> h.createUpdate("""
-            INSERT INTO decision_records (id, decided_on, model_a, model_b, choice, conversation)
-            VALUES (:id, :day, :a, :b, :choice, :conversation)""")
+            INSERT INTO decision_records (id, decided_on, model_a, model_b, choice, conversation, settled)
+            VALUES (:id, :day, :a, :b, :choice, :conversation, FALSE)""")
         .bind("id", UUID.randomUUID())
         .bind("day", LocalDate.ofInstant(event.decidedAt(), ZoneOffset.UTC))
         .bind("a", event.modelA()).bind("b", event.modelB()).bind("choice", event.choice())
@@ -81,9 +81,53 @@ public final class DecisionData implements DecisionEvent.Listener {
         .list());
   }
 
+  /** Records rewritten per transaction by {@link #settleBefore}. */
+  static final int SETTLE_BATCH = 500;
+
+  /**
+   * Rewrites the records of days before {@code today} in random order, so where a record sits in
+   * storage no longer says in which order that day's decisions were made: that order could be
+   * matched against the comparisons a subject made (their own rows, with exact times). Batches are
+   * drawn by the records' random ids, not by insertion order. Run by the retention job; idempotent.
+   *
+   * @return how many records were settled
+   */
+  public int settleBefore(LocalDate today, java.util.Random random) {
+    int settled = 0;
+    while (true) {
+      int n = jdbi.inTransaction(h -> {
+        List<java.util.Map<String, Object>> rows = h.createQuery("""
+                SELECT id, decided_on, model_a, model_b, choice, conversation FROM decision_records
+                WHERE settled = FALSE AND decided_on < :today ORDER BY id LIMIT :batch""")
+            .bind("today", today).bind("batch", SETTLE_BATCH)
+            .map((rs, ctx) -> java.util.Map.<String, Object>of("id", rs.getObject(1, UUID.class), "day", rs.getObject(2, LocalDate.class),
+                "a", rs.getString(3), "b", rs.getString(4), "choice", rs.getString(5), "conversation", rs.getString(6)))
+            .list();
+        if (rows.isEmpty()) {
+          return 0;
+        }
+        List<java.util.Map<String, Object>> shuffled = new java.util.ArrayList<>(rows);
+        java.util.Collections.shuffle(shuffled, random);
+        h.createUpdate("DELETE FROM decision_records WHERE id IN (<ids>)")
+            .bindList("ids", rows.stream().map(r -> r.get("id")).toList()).execute();
+        var insert = h.prepareBatch("""
+            INSERT INTO decision_records (id, decided_on, model_a, model_b, choice, conversation, settled)
+            VALUES (:id, :day, :a, :b, :choice, :conversation, TRUE)""");
+        // A new id too: the old one was drawn when the record was written, and might be logged somewhere.
+        shuffled.forEach(r -> insert.bindMap(r).bind("id", UUID.randomUUID()).add());
+        insert.execute();
+        return rows.size();
+      });
+      settled += n;
+      if (n < SETTLE_BATCH) {
+        return settled;
+      }
+    }
+  }
+
   public java.util.List<Record> all() {
     return jdbi.withHandle(h -> h.createQuery(
-            "SELECT decided_on, model_a, model_b, choice, conversation FROM decision_records ORDER BY decided_on")
+            "SELECT decided_on, model_a, model_b, choice, conversation FROM decision_records ORDER BY decided_on, id")
         .map((rs, ctx) -> new Record(rs.getObject(1, LocalDate.class), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5)))
         .list());
   }

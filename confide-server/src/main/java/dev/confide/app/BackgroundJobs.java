@@ -89,6 +89,8 @@ public final class BackgroundJobs implements AutoCloseable {
       count("access_logs", report.accessLogsExpired());
       count("export_archives", report.archivesExpired());
       count("ended_sessions", report.sessionsEnded());
+      count("decision_records_settled", confide.decisionData.settleBefore(
+          java.time.LocalDate.ofInstant(confide.clock.instant(), java.time.ZoneOffset.UTC), new java.security.SecureRandom()));
       LOG.info("retention: conversations={} usageRecords={} subjectsPurged={} addressesTruncated={} accessLogs={} archives={}"
               + " endedSessions={}", report.conversationsExpired(), report.usageRecordsExpired(), report.subjectsPurged(),
           report.addressesTruncated(), report.accessLogsExpired(), report.archivesExpired(), report.sessionsEnded());

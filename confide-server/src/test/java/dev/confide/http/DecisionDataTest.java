@@ -48,7 +48,7 @@ class DecisionDataTest {
       // The compared answers are not in it: echo's answer would repeat the question a second time.
       assertThat(record.conversationJson().split("which answer is better", -1)).hasSize(2);
       var columns = server.confide.database.jdbi().withHandle(h -> h.createQuery("SELECT * FROM decision_records").mapToMap().list());
-      assertThat(columns.get(0).keySet()).containsExactlyInAnyOrder("id", "decided_on", "model_a", "model_b", "choice", "conversation");
+      assertThat(columns.get(0).keySet()).containsExactlyInAnyOrder("id", "decided_on", "model_a", "model_b", "choice", "conversation", "settled");
       assertThat(columns.toString()).doesNotContain(subject.toString());
 
       ada.patch("/api/settings", Map.of("dataCollection", false));
@@ -82,5 +82,37 @@ class DecisionDataTest {
       String exported = out.toString().toLowerCase(java.util.Locale.ROOT);
       assertThat(exported).as("the training export too").contains("draft a note to").doesNotContain("zorvek", "quill", "anna berg");
     }
+  }
+
+  @ParameterizedTest
+  @EnumSource(TestBackend.class)
+  void onceTheirDayIsOverRecordsAreRewrittenInRandomOrder(TestBackend backend) {
+    try (TestServer server = TestServer.start(backend, tmp)) {
+      ApiClient ada = server.client();
+      ada.signUp("Decider", "order@example.com", GatewayTest.PASSWORD, "1990-01-01");
+      List<String> asked = new java.util.ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        asked.add("question number " + i);
+        decide(ada, "warm-up " + i, asked.get(i));
+      }
+      var dc = server.confide.decisionData;
+      java.time.LocalDate today = java.time.LocalDate.ofInstant(server.clock.instant(), java.time.ZoneOffset.UTC);
+      assertThat(dc.settleBefore(today, new java.util.Random(7))).as("today's records wait for the day to end").isZero();
+      assertThat(storageOrder(server, asked)).as("written in the order decided").isEqualTo(asked);
+
+      List<String> before = dc.all().stream().map(r -> r.conversationJson()).sorted().toList();
+      assertThat(dc.settleBefore(today.plusDays(1), new java.util.Random(7))).isEqualTo(8);
+      assertThat(dc.all().stream().map(r -> r.conversationJson()).sorted().toList()).as("the same records").isEqualTo(before);
+      assertThat(storageOrder(server, asked)).as("no longer the order decided").containsExactlyInAnyOrderElementsOf(asked)
+          .isNotEqualTo(asked);
+      assertThat(dc.settleBefore(today.plusDays(1), new java.util.Random(7))).as("once").isZero();
+    }
+  }
+
+  /** The questions in the order the table gives its rows when nothing orders them: storage order. */
+  private static List<String> storageOrder(TestServer server, List<String> asked) {
+    List<String> rows = server.confide.database.jdbi().withHandle(h -> h.createQuery("SELECT conversation FROM decision_records")
+        .mapTo(String.class).list());
+    return rows.stream().map(c -> asked.stream().filter(c::contains).findFirst().orElseThrow()).toList();
   }
 }
