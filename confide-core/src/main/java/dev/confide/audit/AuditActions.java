@@ -27,6 +27,8 @@ public final class AuditActions {
   /** A legal hold on a recorded disclosure was placed, changed or lifted. */
   public static final String DISCLOSURE_HOLD = "disclosure.hold";
   public static final String STAFF_LOGIN = "staff.login";
+  /** A wrong password or authenticator code for an existing staff account. */
+  public static final String STAFF_LOGIN_FAILED = "staff.login_failed";
   /** An operator disabled a staff member, changed their roles or reset their second factor. */
   public static final String STAFF_DISABLED = "staff.disabled";
   public static final String STAFF_ROLES_CHANGED = "staff.roles_changed";

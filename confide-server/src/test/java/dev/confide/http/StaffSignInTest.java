@@ -34,6 +34,11 @@ class StaffSignInTest {
       Response wrongCode = sam.staffLogIn("sam@confide.test", enrolled.oneTimePassword(), "000000".equals(code) ? "111111" : "000000");
       assertThat(wrongCode.status()).isEqualTo(401);
       assertThat(wrongCode.errorCode()).isEqualTo("invalid_credentials");
+      assertThat(server.client().staffLogIn("nobody@confide.test", "whatever it is", code).errorCode()).isEqualTo("invalid_credentials");
+      var failed = server.confide.auditLog.list(new dev.confide.audit.AuditFilter(null, null,
+          dev.confide.audit.AuditActions.STAFF_LOGIN_FAILED, null, null, null, 10)).entries();
+      assertThat(failed).as("a failed sign-in to a real staff account is on record, against that account").singleElement()
+          .satisfies(e -> assertThat(e.actor()).isEqualTo(dev.confide.audit.Actor.staff(enrolled.id())));
 
       Response login = sam.staffLogIn("sam@confide.test", enrolled.oneTimePassword(), code);
       assertThat(login.status()).isEqualTo(200);
