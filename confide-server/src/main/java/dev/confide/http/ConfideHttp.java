@@ -39,8 +39,9 @@ public final class ConfideHttp implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ConfideHttp.class);
   private static final String PRINCIPAL = "confide.principal";
   private static final String STARTED = "confide.started";
+  // The cookie choice is the banner's, for visitors too; JSON only, so no other site can send it (dev.confide.web.WebApp).
   private static final Set<String> PUBLIC_API = Set.of("/api/auth/signup", "/api/auth/login", "/api/privacy/receipt-key",
-      PolicyRoutes.PUBLIC_POLICY);
+      PolicyRoutes.PUBLIC_POLICY, "/api/cookie-choice");
 
   private final Confide confide;
   private final ConfideConfig config;

@@ -45,7 +45,7 @@ final class Pages {
   Pages(Confide confide, VisitorLookup visitors) {
     this.confide = confide;
     this.visitors = visitors;
-    this.consent = new CookieConsent(confide.settings);
+    this.consent = new CookieConsent(confide.settings, confide.cookieSealer, confide.config.server().secureCookies());
   }
 
   Optional<Visitor> visitor(Context ctx) {
@@ -59,6 +59,10 @@ final class Pages {
 
   Visitor requireVisitor(Context ctx) {
     return visitor(ctx).orElseThrow(SignInRequired::new);
+  }
+
+  CookieConsent consent() {
+    return consent;
   }
 
   /** The layout's view of the request: who is signed in, which section, the cookie banner. */

@@ -1,6 +1,7 @@
 package dev.confide.web;
 
 import dev.confide.app.Confide;
+import dev.confide.problem.Problem;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.HttpStatus;
 
@@ -24,6 +25,30 @@ public final class WebApp {
     new HistoryPages(pages, confide).register(routes);
     new PrivacyCenterPages(pages, confide).register(routes);
     new StaffPages(pages, confide, staff).register(routes);
+    // The banner's choice, set by the server so the cookie can be sealed. JSON only: a cross-site form cannot
+    // send it, so no other site can record a consent for the visitor.
+    routes.post("/api/cookie-choice", ctx -> {
+      String type = ctx.contentType();
+      if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+        throw new Problem(Problem.Kind.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "send the choice as application/json");
+      }
+      com.fasterxml.jackson.databind.JsonNode body;
+      try {
+        body = new com.fasterxml.jackson.databind.ObjectMapper().readTree(ctx.bodyAsBytes());
+      } catch (java.io.IOException e) {
+        throw Problem.invalid("invalid_json", "the body is not JSON");
+      }
+      String choice = body == null || !body.path("choice").isTextual() ? null : body.get("choice").asText();
+      if (choice == null || !CookieConsent.CHOICES.contains(choice) || body.size() != 1) {
+        throw Problem.invalid("invalid_choice", "send {\"choice\": \"analytics\"} or {\"choice\": \"essential\"}");
+      }
+      if ("analytics".equals(choice) && "1".equals(ctx.header("Sec-GPC"))) {
+        throw new Problem(Problem.Kind.CONFLICT, "gpc_refuses_analytics",
+            "your browser sends the Global Privacy Control signal, which refuses analytics cookies");
+      }
+      pages.consent().record(ctx, choice);
+      ctx.status(204);
+    });
     routes.exception(Pages.SignInRequired.class, (e, ctx) -> {
       if (ctx.header("HX-Request") != null) {
         // htmx would swap the log-in page into a fragment; ask it to load the whole page instead

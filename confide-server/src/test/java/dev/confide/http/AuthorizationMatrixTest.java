@@ -56,6 +56,7 @@ class AuthorizationMatrixTest {
   static final Map<String, Access> EXPECTED = Map.ofEntries(
       entry("POST /api/auth/signup", Access.PUBLIC),
       entry("POST /api/auth/login", Access.PUBLIC),
+      entry("POST /api/cookie-choice", Access.PUBLIC),
       entry("GET /api/privacy/receipt-key", Access.PUBLIC),
       entry("GET /api/privacy/policy", Access.PUBLIC),
       entry("GET /privacy", Access.PUBLIC),

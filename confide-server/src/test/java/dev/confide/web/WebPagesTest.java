@@ -163,10 +163,25 @@ class WebPagesTest {
     ApiClient visitor = server.client();
     String first = visitor.get("/login").text();
     assertThat(first).contains("id=\"cookie-banner\"").contains("<meta name=\"confide-analytics\" content=\"denied\">");
-    String refused = visitor.send("GET", "/login", null, Map.of("Cookie", "confide_cookies=essential")).text();
-    assertThat(refused).doesNotContain("id=\"cookie-banner\"").contains("content=\"denied\"");
-    String consented = visitor.send("GET", "/login", null, Map.of("Cookie", "confide_cookies=analytics")).text();
-    assertThat(consented).doesNotContain("id=\"cookie-banner\"").contains("content=\"granted\"");
+    String forged = visitor.send("GET", "/login", null, Map.of("Cookie", "confide_cookies=analytics")).text();
+    assertThat(forged).as("a choice the server did not seal is no choice").contains("id=\"cookie-banner\"")
+        .contains("content=\"denied\"");
+
+    ApiClient.Response refusal = visitor.post("/api/cookie-choice", Map.of("choice", "essential"));
+    assertThat(refusal.status()).isEqualTo(204);
+    assertThat(refusal.headers().allValues("Set-Cookie")).singleElement().satisfies(c -> assertThat(c)
+        .startsWith("confide_cookies=").doesNotContain("essential").contains("HttpOnly").contains("SameSite=Lax"));
+    assertThat(visitor.get("/login").text()).doesNotContain("id=\"cookie-banner\"").contains("content=\"denied\"");
+    assertThat(visitor.post("/api/cookie-choice", Map.of("choice", "analytics")).status()).isEqualTo(204);
+    assertThat(visitor.get("/login").text()).doesNotContain("id=\"cookie-banner\"").contains("content=\"granted\"");
+
+    ApiClient other = server.client();
+    assertThat(other.post("/api/cookie-choice", Map.of("choice", "everything")).errorCode()).isEqualTo("invalid_choice");
+    assertThat(other.send("POST", "/api/cookie-choice", "choice=analytics", Map.of("Content-Type", "application/x-www-form-urlencoded"))
+        .status()).as("a cross-site form cannot record a consent").isEqualTo(415);
+    assertThat(other.send("POST", "/api/cookie-choice", "{\"choice\":\"analytics\"}", Map.of("Sec-GPC", "1")).errorCode())
+        .isEqualTo("gpc_refuses_analytics");
+    assertThat(other.get("/login").text()).contains("id=\"cookie-banner\"");
   }
 
   @Test

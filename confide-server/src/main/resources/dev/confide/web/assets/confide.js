@@ -118,14 +118,14 @@
     return window.htmx ? window.htmx.ajax('GET', url, { target, swap: 'innerHTML' }) : Promise.resolve();
   }
 
+  /** The server seals the choice into an HttpOnly cookie (P19); the page only learns it from its meta tag. */
   function setCookieChoice(choice) {
-    const secure = location.protocol === 'https:' ? '; Secure' : '';
-    document.cookie = 'confide_cookies=' + choice + '; Path=/; Max-Age=15552000; SameSite=Lax' + secure;
+    return api('POST', '/api/cookie-choice', { choice });
   }
 
-  function cookieChoice() {
-    const match = document.cookie.match(/(?:^|;\s*)confide_cookies=([a-z]+)/);
-    return match ? match[1] : null;
+  function analyticsAllowed() {
+    const meta = $('meta[name="confide-analytics"]');
+    return meta !== null && meta.content === 'granted';
   }
 
   /** Opens the page's confirmation dialog with the text of a template; resolves true on confirm. */
@@ -159,7 +159,7 @@
       return;
     }
     const choice = button.dataset.choice;
-    setCookieChoice(choice);
+    await setCookieChoice(choice).catch(() => null);
     if (csrfToken()) {
       await api('PATCH', '/api/settings', { analyticsCookies: choice === 'analytics' }).catch(() => null);
     }
@@ -242,7 +242,7 @@
   const signup = $('#signup-form');
   if (signup) {
     // A visitor who allowed analytics before having an account keeps that choice, now on record.
-    authForm(signup, '/api/auth/signup', (session) => cookieChoice() === 'analytics'
+    authForm(signup, '/api/auth/signup', (session) => analyticsAllowed()
       ? api('PATCH', '/api/settings', { analyticsCookies: true }, session.csrfToken).catch(() => null)
       : null);
   }
