@@ -140,6 +140,11 @@ public final class Incidents {
         throw new Problem(Problem.Kind.CONFLICT, "invalid_transition", "an incident moves forward only, from " + from.wireName());
       }
       Incident current = read(h, id, now).orElseThrow();
+      if (to == IncidentStatus.CLOSED && cleanNote == null && (current.regulatorNotifiedAt() == null || current.noticesPending() > 0)) {
+        // Closing stops the reminders and the notices for good: the record must say why that was right.
+        throw Problem.invalid("close_reason_required", "closing before the regulator is notified and every affected person"
+            + " is told needs a note saying why (for example: not reportable, no risk to people's rights and freedoms)");
+      }
       if (to == IncidentStatus.NOTIFIED && current.regulatorNotifiedAt() == null) {
         recordRegulatorNotified(h, current, now, staffId, now, cleanNote);
         return;

@@ -139,12 +139,19 @@ class IncidentsTest {
       assertThat(notified.regulatorOverdue()).isFalse();
       assertProblem(() -> s.incidents.markRegulatorNotified(incident.id(), null, s.staff), Problem.Kind.CONFLICT, "already_notified");
 
+      Incident unreported = s.create(aware, null);
+      assertProblem(() -> s.incidents.transition(unreported.id(), IncidentStatus.CLOSED, s.staff, null),
+          Problem.Kind.INVALID, "close_reason_required");
+      assertThat(s.incidents.transition(unreported.id(), IncidentStatus.CLOSED, s.staff, "not reportable: the copies were encrypted")
+          .status()).isEqualTo(IncidentStatus.CLOSED);
+      // notified, and nobody left to tell: no note needed
       s.incidents.transition(incident.id(), IncidentStatus.CLOSED, s.staff, null);
       assertProblem(() -> s.incidents.recordMeasure(incident.id(), "too late", s.staff), Problem.Kind.CONFLICT, "incident_closed");
       assertProblem(() -> s.incidents.get(UUID.randomUUID()).orElseThrow(() -> Problem.notFound("x")),
           Problem.Kind.NOT_FOUND, "not_found");
 
-      List<AuditEntry> changes = s.audit.list(AuditFilter.newest(20).action(AuditActions.INCIDENT_CHANGED)).entries();
+      List<AuditEntry> changes = s.audit.list(AuditFilter.newest(20).action(AuditActions.INCIDENT_CHANGED)).entries().stream()
+          .filter(e -> e.targetId().equals(incident.id().toString())).toList();
       assertThat(changes).extracting(e -> e.detail().get("change"))
           .containsExactly("status", "regulator_notified", "status", "created");
       assertThat(changes).allSatisfy(e -> assertThat(e.targetId()).isEqualTo(incident.id().toString()));
