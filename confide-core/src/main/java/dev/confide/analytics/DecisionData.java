@@ -63,10 +63,8 @@ public final class DecisionData implements DecisionEvent.Listener {
       LOG.warn("decision data not stored: redaction failed ({})", e.getClass().getSimpleName());
       return;
     }
-    jdbi.useHandle(h -> h.createUpdate("""
-            INSERT INTO decision_records (id, decided_on, model_a, model_b, choice, conversation, settled)
-            VALUES (:id, :day, :a, :b, :choice, :conversation, FALSE)""")
-        .bind("id", UUID.randomUUID())
+    jdbi.useHandle(h -> h.createUpdate(INSERT)
+        .bind("id", UUID.randomUUID()).bind("settled", false)
         .bind("day", LocalDate.ofInstant(event.decidedAt(), ZoneOffset.UTC))
         .bind("a", event.modelA()).bind("b", event.modelB()).bind("choice", event.choice())
         .bind("conversation", conversation.toString())
@@ -80,6 +78,10 @@ public final class DecisionData implements DecisionEvent.Listener {
         .map((rs, ctx) -> new Leaderboard.Tally(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4)))
         .list());
   }
+
+  private static final String INSERT = """
+      INSERT INTO decision_records (id, decided_on, model_a, model_b, choice, conversation, settled)
+      VALUES (:id, :day, :a, :b, :choice, :conversation, :settled)""";
 
   /** Records rewritten per transaction by {@link #settleBefore}. */
   static final int SETTLE_BATCH = 500;
@@ -110,11 +112,9 @@ public final class DecisionData implements DecisionEvent.Listener {
         java.util.Collections.shuffle(shuffled, random);
         h.createUpdate("DELETE FROM decision_records WHERE id IN (<ids>)")
             .bindList("ids", rows.stream().map(r -> r.get("id")).toList()).execute();
-        var insert = h.prepareBatch("""
-            INSERT INTO decision_records (id, decided_on, model_a, model_b, choice, conversation, settled)
-            VALUES (:id, :day, :a, :b, :choice, :conversation, TRUE)""");
+        var insert = h.prepareBatch(INSERT);
         // A new id too: the old one was drawn when the record was written, and might be logged somewhere.
-        shuffled.forEach(r -> insert.bindMap(r).bind("id", UUID.randomUUID()).add());
+        shuffled.forEach(r -> insert.bindMap(r).bind("id", UUID.randomUUID()).bind("settled", true).add());
         insert.execute();
         return rows.size();
       });

@@ -56,6 +56,23 @@ public final class BreakGlassGrants {
   }
 
   /**
+   * The ticket reference a staff action names (a grant, an under-age report), stripped.
+   *
+   * @throws Problem INVALID {@code ticket_required} when blank, {@code invalid_ticket} when not up to
+   *     64 letters, digits and {@code _.:#/-}
+   */
+  public static String requireTicket(String ticket) {
+    if (ticket == null || ticket.isBlank()) {
+      throw Problem.invalid("ticket_required", "a ticket reference is required");
+    }
+    String stripped = ticket.strip();
+    if (!TICKET.matcher(stripped).matches()) {
+      throw Problem.invalid("invalid_ticket", "a ticket reference is up to 64 letters, digits and _.:#/-");
+    }
+    return stripped;
+  }
+
+  /**
    * Asks for access to one subject's content. Without required approval the grant is live at once
    * for {@code minutes}; with it, the grant is pending and its minutes start at approval.
    */
@@ -72,12 +89,7 @@ public final class BreakGlassGrants {
     if (reason.strip().length() > MAX_REASON) {
       throw Problem.invalid("reason_too_long", "the reason must be at most " + MAX_REASON + " characters");
     }
-    if (ticket == null || ticket.isBlank()) {
-      throw Problem.invalid("ticket_required", "a grant needs a ticket reference");
-    }
-    if (!TICKET.matcher(ticket.strip()).matches()) {
-      throw Problem.invalid("invalid_ticket", "a ticket reference is up to 64 letters, digits and _.:#/-");
-    }
+    String ticketReference = requireTicket(ticket);
     if (minutes < 1 || minutes > MAX_MINUTES) {
       throw Problem.invalid("invalid_minutes", "a grant lasts 1 to " + MAX_MINUTES + " minutes");
     }
@@ -95,7 +107,7 @@ public final class BreakGlassGrants {
                                               requested_at, opened_at, expires_at)
               VALUES (:id, :staff, :subject, :reason, :ticket, :minutes, :status, :now, :opened, :expires)""")
           .bind("id", id).bind("staff", staffId).bind("subject", subjectId).bind("reason", sealedReason)
-          .bind("ticket", ticket.strip()).bind("minutes", minutes).bind("status", status.wireName())
+          .bind("ticket", ticketReference).bind("minutes", minutes).bind("status", status.wireName())
           .bind("now", now).bind("opened", requireApproval ? null : now).bind("expires", expires)
           .execute();
       audit.append(h, event(Actor.staff(staffId), requireApproval ? AuditActions.GRANT_REQUESTED : AuditActions.GRANT_OPENED,
@@ -153,16 +165,23 @@ public final class BreakGlassGrants {
     }
     Instant now = now();
     jdbi.useTransaction(h -> {
-      int updated = h.createUpdate("""
-              UPDATE break_glass_grants SET status = 'revoked', closed_at = :now
-              WHERE id = :id AND (status = 'pending' OR (status = 'active' AND expires_at > :now))""")
-          .bind("now", now).bind("id", grantId).execute();
-      if (updated == 0) {
+      if (!revoke(h, grant, Actor.staff(staffId), now)) {
         throw new Problem(Problem.Kind.CONFLICT, "not_open", "the grant is no longer pending or live");
       }
-      audit.append(h, event(Actor.staff(staffId), AuditActions.GRANT_REVOKED, grantId, grant.subjectId()));
     });
     return get(grantId).orElseThrow();
+  }
+
+  /** Ends the grant if it is still pending or live, and audits that; false when it was not. */
+  private boolean revoke(Handle h, Grant grant, Actor by, Instant now) {
+    int updated = h.createUpdate("""
+            UPDATE break_glass_grants SET status = 'revoked', closed_at = :now
+            WHERE id = :id AND (status = 'pending' OR (status = 'active' AND expires_at > :now))""")
+        .bind("now", now).bind("id", grant.id()).execute();
+    if (updated == 1) {
+      audit.append(h, event(by, AuditActions.GRANT_REVOKED, grant.id(), grant.subjectId()));
+    }
+    return updated == 1;
   }
 
   /**
@@ -177,16 +196,9 @@ public final class BreakGlassGrants {
         .bind("staff", staffId).bind("now", now).map((rs, ctx) -> grant(rs, now)).list());
     int revoked = 0;
     for (Grant g : open) {
-      revoked += jdbi.inTransaction(h -> {
-        int updated = h.createUpdate("""
-                UPDATE break_glass_grants SET status = 'revoked', closed_at = :now
-                WHERE id = :id AND (status = 'pending' OR (status = 'active' AND expires_at > :now))""")
-            .bind("now", now).bind("id", g.id()).execute();
-        if (updated == 1) {
-          audit.append(h, event(by, AuditActions.GRANT_REVOKED, g.id(), g.subjectId()));
-        }
-        return updated;
-      });
+      if (jdbi.inTransaction(h -> revoke(h, g, by, now))) {
+        revoked++;
+      }
     }
     return revoked;
   }

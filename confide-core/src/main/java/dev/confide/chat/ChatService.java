@@ -482,13 +482,7 @@ public final class ChatService {
 
   /** Runs the shield; when it cannot run, the request is refused (fail closed) and recorded so. */
   private Shielded shield(Caller caller, ModelProvider provider, ChatRequest request, Cleared cleared) {
-    ShieldMode mode;
-    try {
-      mode = shieldPolicy.decide(caller.subject(), provider.description());
-    } catch (RuntimeException e) {
-      release(cleared);
-      throw e;
-    }
+    ShieldMode mode = beforeSending(cleared, () -> shieldPolicy.decide(caller.subject(), provider.description()));
     return shield(caller, provider, request, cleared, mode);
   }
 

@@ -259,6 +259,12 @@ public final class Accounts {
   }
 
   /** HIPAA accounts (P31): set by staff once a business associate agreement covers the account. */
+  /** Whether the subject has an account (erasure deletes it at once); reads no sealed field. */
+  public boolean exists(UUID subject) {
+    return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM accounts WHERE subject_id = :s")
+        .bind("s", subject).mapTo(Integer.class).one()) > 0;
+  }
+
   public boolean isHipaa(UUID subject) {
     return jdbi.withHandle(h -> isHipaa(h, subject));
   }

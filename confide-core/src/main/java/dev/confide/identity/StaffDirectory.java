@@ -66,9 +66,7 @@ public final class StaffDirectory {
 
   private Enrolled create(String name, String rawEmail, char[] password, Set<StaffRole> roles,
       boolean changeRequired, String oneTimePassword) {
-    if (roles.isEmpty()) {
-      throw Problem.invalid("invalid_roles", "a staff member needs at least one role");
-    }
+    String rolesColumn = rolesColumn(roles);
     String email = EmailAddress.normalize(rawEmail);
     String cleanName = TextFields.clean("name", name, 200);
     PasswordPolicy.check(password, email);
@@ -87,7 +85,7 @@ public final class StaffDirectory {
             .bind("email", sealer.sealString(FieldRef.of("staff_members", "email", id), email))
             .bind("name", sealer.sealString(FieldRef.of("staff_members", "name", id), cleanName))
             .bind("hash", hash)
-            .bind("roles", roles.stream().map(StaffRole::wireName).sorted().collect(Collectors.joining(",")))
+            .bind("roles", rolesColumn)
             .bind("now", clock.instant())
             .bind("totp", sealer.sealString(FieldRef.of("staff_members", "totp", id), totpSecret))
             .bind("change", changeRequired)
@@ -189,11 +187,9 @@ public final class StaffDirectory {
 
   /** Replaces a live member's roles (at least one). */
   public void setRoles(UUID id, Set<StaffRole> roles) {
-    if (roles.isEmpty()) {
-      throw Problem.invalid("invalid_roles", "a staff member needs at least one role");
-    }
+    String rolesColumn = rolesColumn(roles);
     int updated = jdbi.withHandle(h -> h.createUpdate("UPDATE staff_members SET roles = :roles WHERE subject_id = :id AND disabled_at IS NULL")
-        .bind("roles", roles.stream().map(StaffRole::wireName).sorted().collect(Collectors.joining(","))).bind("id", id).execute());
+        .bind("roles", rolesColumn).bind("id", id).execute());
     if (updated == 0) {
       throw Problem.notFound("no such live staff member");
     }
@@ -239,6 +235,14 @@ public final class StaffDirectory {
   private static Member member(java.sql.ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx) throws java.sql.SQLException {
     return new Member(rs.getObject(1, UUID.class), parseRoles(rs.getString(2)),
         rs.getObject(3, java.time.OffsetDateTime.class).toInstant(), rs.getBoolean(4));
+  }
+
+  /** The roles as stored: wire names, sorted, comma-separated; at least one. */
+  private static String rolesColumn(Set<StaffRole> roles) {
+    if (roles.isEmpty()) {
+      throw Problem.invalid("invalid_roles", "a staff member needs at least one role");
+    }
+    return roles.stream().map(StaffRole::wireName).sorted().collect(Collectors.joining(","));
   }
 
   private static Set<StaffRole> parseRoles(String roles) {

@@ -178,7 +178,7 @@ public final class TrainingExport {
 
   /** The subject still has an account whose conversations may be used for training. */
   private boolean stillExportable(UUID subject) {
-    return accounts.profile(subject).isPresent() && !accounts.isHipaa(subject) && settings.get(subject).allowsTraining();
+    return accounts.exists(subject) && !accounts.isHipaa(subject) && settings.get(subject).allowsTraining();
   }
 
   private List<Line> lines(UUID subject, String pseudonym) throws IOException {

@@ -20,7 +20,7 @@ import java.util.Set;
  * A request's JSON object, read strictly: malformed JSON, a non-object body, unknown fields,
  * missing fields and wrong types each get their own stable error code and name the field.
  */
-final class JsonBody {
+public final class JsonBody {
   private static final ObjectMapper MAPPER = new ObjectMapper()
       .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
 
@@ -31,7 +31,7 @@ final class JsonBody {
   }
 
   /** Parses the body as an object whose field names all belong to {@code allowed}. */
-  static JsonBody read(Context ctx, Set<String> allowed) {
+  public static JsonBody read(Context ctx, Set<String> allowed) {
     JsonNode node = readTree(ctx);
     for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
       String name = names.next();
@@ -97,7 +97,7 @@ final class JsonBody {
     return node.has(field) && node.get(field).isNull();
   }
 
-  String requiredString(String field) {
+  public String requiredString(String field) {
     JsonNode value = node.get(field);
     if (value == null || value.isNull()) {
       throw Problem.invalid("missing_field", "field '" + field + "' is required");

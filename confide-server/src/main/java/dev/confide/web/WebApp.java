@@ -1,6 +1,7 @@
 package dev.confide.web;
 
 import dev.confide.app.Confide;
+import dev.confide.http.JsonBody;
 import dev.confide.problem.Problem;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.HttpStatus;
@@ -28,18 +29,8 @@ public final class WebApp {
     // The banner's choice, set by the server so the cookie can be sealed. JSON only: a cross-site form cannot
     // send it, so no other site can record a consent for the visitor.
     routes.post("/api/cookie-choice", ctx -> {
-      String type = ctx.contentType();
-      if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
-        throw new Problem(Problem.Kind.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "send the choice as application/json");
-      }
-      com.fasterxml.jackson.databind.JsonNode body;
-      try {
-        body = new com.fasterxml.jackson.databind.ObjectMapper().readTree(ctx.bodyAsBytes());
-      } catch (java.io.IOException e) {
-        throw Problem.invalid("invalid_json", "the body is not JSON");
-      }
-      String choice = body == null || !body.path("choice").isTextual() ? null : body.get("choice").asText();
-      if (choice == null || !CookieConsent.CHOICES.contains(choice) || body.size() != 1) {
+      String choice = JsonBody.read(ctx, java.util.Set.of("choice")).requiredString("choice");
+      if (!CookieConsent.CHOICES.contains(choice)) {
         throw Problem.invalid("invalid_choice", "send {\"choice\": \"analytics\"} or {\"choice\": \"essential\"}");
       }
       if ("analytics".equals(choice) && "1".equals(ctx.header("Sec-GPC"))) {
