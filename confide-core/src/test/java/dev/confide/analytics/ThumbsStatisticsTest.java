@@ -115,6 +115,9 @@ class ThumbsStatisticsTest {
     }
   }
 
+  @Tag("P25")
+  @Tag("P26")
+  @Tag("P28")
   @ParameterizedTest
   @EnumSource(TestBackend.class)
   void storedRatingsOfRestrictedObjectingOrErasedSubjectsAreLeftOut(TestBackend backend) throws Exception {

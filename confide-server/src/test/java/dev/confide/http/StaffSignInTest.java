@@ -22,6 +22,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class StaffSignInTest {
   @TempDir Path tmp;
 
+  @Tag("P22")
   @ParameterizedTest
   @EnumSource(TestBackend.class)
   void staffSignInNeedsTotpAndAFreshPasswordAndIsSeparateFromEndUsers(TestBackend backend) {

@@ -157,6 +157,7 @@ class WebPagesTest {
     }
   }
 
+  @Tag("P19")
   @Test
   @Tag("P38")
   void theCookieBannerShowsUntilAChoiceIsMadeAndAnalyticsWaitForConsent() {
